@@ -4,5 +4,6 @@ using Microsoft.Extensions.Hosting;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
+builder.UseHealthServerless();
 builder.Services.AddHealthServerless(builder.Configuration);
 builder.Build().Run();

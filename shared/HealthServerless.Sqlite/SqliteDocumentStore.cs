@@ -20,6 +20,7 @@ public sealed class SqliteDocumentStore : IDocumentStore, IAsyncDisposable
     public SqliteDocumentStore(string path, IEnumerable<StoreContainer> containers)
     {
         var fullPath = System.IO.Path.GetFullPath(path);
+        FilePath = fullPath;
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(fullPath)!);
         _connectionString = new SqliteConnectionStringBuilder
         {
@@ -47,6 +48,9 @@ public sealed class SqliteDocumentStore : IDocumentStore, IAsyncDisposable
                 """);
         }
     }
+
+    /// <summary>The database file.</summary>
+    public string FilePath { get; }
 
     public async Task<ReadResult> ReadAsync(StoreContainer container, string partitionKey, string id, CancellationToken cancellationToken = default)
     {

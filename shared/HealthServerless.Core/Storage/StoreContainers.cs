@@ -10,5 +10,19 @@ public static class StoreContainers
     /// <summary>Responses to requests carrying an Idempotency-Key, one partition per caller.</summary>
     public static StoreContainer Idempotency { get; } = new("idempotency", "caller (token subject)");
 
-    public static IReadOnlyList<StoreContainer> All { get; } = [Idempotency];
+    public static IReadOnlyList<StoreContainer> All { get; } =
+    [
+        Idempotency,
+        Identity.IdentityContainers.Residents,
+        Identity.IdentityContainers.HealthCodes,
+        Identity.IdentityContainers.Accounts,
+        Booking.BookingContainers.Sessions,
+        Booking.BookingContainers.SessionIndex,
+        Booking.BookingContainers.Seats,
+        Booking.BookingContainers.Guards,
+        Booking.BookingContainers.ResidentBookings,
+        Booking.BookingContainers.NoShows,
+        Booking.BookingContainers.Reminders,
+        Booking.BookingContainers.Audit,
+    ];
 }

@@ -1,0 +1,91 @@
+using System.ComponentModel.DataAnnotations;
+using HealthServerless.Core.Common;
+using HealthServerless.Core.Identity;
+using HealthServerless.Functions.Platform;
+using HealthServerless.Functions.Platform.Auth;
+using HealthServerless.Functions.Platform.Idempotency;
+using HealthServerless.Functions.Platform.Json;
+using HealthServerless.Functions.Platform.OpenApi;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace HealthServerless.Functions.Identity;
+
+public sealed record RegisterResidentRequest(
+    [property: Required, StringLength(50, MinimumLength = 1)] string Name,
+    [property: Required, StringLength(18, MinimumLength = 18)] string ResidentIdNumber,
+    [property: Required, StringLength(11, MinimumLength = 11)] string Mobile,
+    Relationship Relationship,
+    [property: MaxLength(3)] IReadOnlyList<SupplementaryDocument>? Documents);
+
+public sealed record VerifyHealthCodeRequest([property: Required, StringLength(2048, MinimumLength = 10)] string Token);
+
+public sealed record HealthCodeVerificationResponse(string CodeId, string Name, string IdNumberMasked, DateTimeOffset ExpiresAt);
+
+/// <summary>Resident registration and the health code (§17): one person, one code, a short-lived signed QR token.</summary>
+public sealed class IdentityHttpFunctions(ResidentRegistration registration, HealthCodeTokens tokens)
+{
+    [Function("RegisterResident")]
+    [Authorize(Roles = Roles.Citizen)]
+    [Idempotent]
+    [AcceptsJson(typeof(RegisterResidentRequest))]
+    [ProducesJson(typeof(HealthCodeView), StatusCodes.Status201Created)]
+    public async Task<IActionResult> Register(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "residents")] HttpRequest req, CancellationToken cancellationToken)
+    {
+        var body = await req.ReadJsonAsync<RegisterResidentRequest>(cancellationToken);
+        var view = await registration.RegisterAsync(req.Caller(), new RegisterResident(body.Name, body.ResidentIdNumber, body.Mobile, body.Relationship, body.Documents), cancellationToken);
+        return ApiResults.Created($"/api/health-codes/{view.CodeId}", view);
+    }
+
+    [Function("ListHealthCodes")]
+    [Authorize(Roles = Roles.Citizen)]
+    [ProducesJson(typeof(IReadOnlyList<HealthCodeView>))]
+    public async Task<IActionResult> List(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health-codes")] HttpRequest req, CancellationToken cancellationToken) =>
+        ApiResults.Ok(await registration.ListAsync(req.Caller(), cancellationToken));
+
+    [Function("IssueQrToken")]
+    [Authorize(Roles = Roles.Citizen)]
+    [ProducesJson(typeof(HealthCodeToken))]
+    public async Task<IActionResult> IssueQrToken(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "health-codes/{codeId}/qr-tokens")] HttpRequest req, string codeId, CancellationToken cancellationToken)
+    {
+        await registration.RequireActsForAsync(req.Caller(), codeId, cancellationToken);
+        return ApiResults.Ok(tokens.Issue(codeId));
+    }
+
+    [Function("VerifyHealthCode")]
+    [Authorize(Roles = $"{Roles.Staff},{Roles.Physician},{Roles.Pharmacist}")]
+    [AcceptsJson(typeof(VerifyHealthCodeRequest))]
+    [ProducesJson(typeof(HealthCodeVerificationResponse))]
+    public async Task<IActionResult> Verify(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "health-codes/verifications")] HttpRequest req, CancellationToken cancellationToken)
+    {
+        var body = await req.ReadJsonAsync<VerifyHealthCodeRequest>(cancellationToken);
+        var code = await VerifiedCodeAsync(registration, tokens, body.Token, cancellationToken);
+        return ApiResults.Ok(new HealthCodeVerificationResponse(code.CodeId, code.Name, code.IdNumberMasked, tokens.Verify(body.Token).ExpiresAt!.Value));
+    }
+
+    [Function("GetHealthCodeKeys")]
+    [AllowAnonymous]
+    [ProducesJson(typeof(JsonWebKeySet))]
+    public IActionResult Keys(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health-codes/keys")] HttpRequest req) =>
+        ApiResults.Ok(tokens.PublicKeys());
+
+    /// <summary>The code a scanned QR token stands for; expired, tampered and foreign tokens are refused.</summary>
+    internal static async Task<HealthCodeRecord> VerifiedCodeAsync(ResidentRegistration registration, HealthCodeTokens tokens, string token, CancellationToken cancellationToken)
+    {
+        var verified = tokens.Verify(token);
+        return verified.Status switch
+        {
+            HealthCodeTokenStatus.Expired => throw DomainException.Gone("qr-token-expired", "The health code has expired; ask the resident to refresh it."),
+            HealthCodeTokenStatus.Invalid => throw DomainException.Validation("qr-token-invalid", "The health code is not valid.", "token", "Not a health code this city issued."),
+            _ => (await registration.FindCodeAsync(verified.CodeId!, cancellationToken))?.Value
+                ?? throw DomainException.NotFound("health-code-not-found", "No such health code."),
+        };
+    }
+}

@@ -1,0 +1,69 @@
+using System.Net;
+using DurableTask.AzureStorage;
+using DurableTask.Core;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.DurableTask.Testing.Sidecar.Grpc;
+
+namespace HealthServerless.LocalHost.Durable;
+
+/// <summary>
+/// The durable backend on one machine: the Durable Task Framework's Azure Storage provider
+/// (the default Durable Functions backend) on the app's storage account (Azurite), served
+/// over the Durable Task gRPC protocol by the sidecar from Microsoft.DurableTask.InProcessTestHost,
+/// on a loopback-only HTTP/2 port. Instances live in storage, so they survive restarts.
+/// </summary>
+public sealed class DurableSidecar : IAsyncDisposable
+{
+    private readonly WebApplication _host;
+
+    private DurableSidecar(WebApplication host, GrpcChannel channel, IOrchestrationService service)
+    {
+        _host = host;
+        Channel = channel;
+        _service = service;
+    }
+
+    private readonly IOrchestrationService _service;
+
+    public GrpcChannel Channel { get; }
+
+    public static async Task<DurableSidecar> StartAsync(string storageConnectionString, string taskHubName, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    {
+        var service = new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
+        {
+            StorageAccountClientProvider = new StorageAccountClientProvider(storageConnectionString),
+            TaskHubName = taskHubName,
+            LoggerFactory = loggerFactory,
+            // Idle queues are polled at most this far apart; the 30 s default makes a lone
+            // approval step wait visibly on a quiet machine.
+            MaxQueuePollingInterval = TimeSpan.FromSeconds(1),
+        });
+        await service.CreateIfNotExistsAsync();
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(loggerFactory);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
+        builder.Services.AddGrpc();
+        builder.Services.AddSingleton(await StartedOrchestrationService.StartAsync(service));
+        builder.Services.AddSingleton<IOrchestrationServiceClient>(service);
+        builder.Services.AddSingleton<TaskHubGrpcServer>();
+        var host = builder.Build();
+        host.MapGrpcService<TaskHubGrpcServer>();
+        await host.StartAsync(cancellationToken);
+
+        var address = host.Urls.Single().Replace("[::1]", "127.0.0.1", StringComparison.Ordinal);
+        return new DurableSidecar(host, GrpcChannel.ForAddress(address), host.Services.GetRequiredService<IOrchestrationService>());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Channel.ShutdownAsync();
+        Channel.Dispose();
+        await _host.StopAsync();
+        await _host.DisposeAsync();
+        // The dispatcher stops the service when a worker had connected; otherwise it is stopped here.
+        await _service.StopAsync();
+    }
+}

@@ -1,0 +1,24 @@
+namespace HealthServerless.LocalHost;
+
+/// <summary>Settings of the local host itself (section <c>LocalHost</c>); the app's own settings are its business.</summary>
+public sealed class LocalHostOptions
+{
+    public const string Section = "LocalHost";
+
+    /// <summary>The app's functions.metadata; by default the one the build copied beside this host.</summary>
+    public string MetadataPath { get; set; } = Path.Combine(AppContext.BaseDirectory, "functions.metadata");
+
+    public int HttpPort { get; set; } = 7071;
+
+    /// <summary>Key for functions at the function or admin authorization level; none means they answer 401.</summary>
+    public string? FunctionKey { get; set; }
+
+    /// <summary>Durable Task hub on the storage account; one per app (tests use one per run).</summary>
+    public string TaskHubName { get; set; } = "HealthServerless";
+
+    /// <summary>Longest wait between polls of an idle queue (the Functions host's maxPollingInterval).</summary>
+    public TimeSpan MaxQueuePollingInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long a message stays invisible while a function works on it.</summary>
+    public TimeSpan QueueMessageLease { get; set; } = TimeSpan.FromMinutes(5);
+}

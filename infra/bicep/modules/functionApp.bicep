@@ -1,0 +1,144 @@
+// The Function App on the Flex Consumption plan (Linux, dotnet-isolated 10.0). It runs as the
+// user-assigned identity and holds no key or connection string: every Azure service is reached
+// by endpoint + identity (AzureWebJobsStorage__credential = managedidentity, Cosmos__Endpoint,
+// ...). azd deploys the package into the deployment container, authenticated by the identity.
+
+@description('Function App name.')
+param name string
+
+@description('Flex Consumption plan name.')
+param planName string
+
+@description('Region.')
+param location string
+
+@description('Tags (azd-service-name is added here).')
+param tags object
+
+@description('azd service name (azure.yaml) this app hosts.')
+param serviceName string
+
+@description('Resource id of the user-assigned identity the app runs as.')
+param identityId string
+
+@description('Client id of that identity.')
+param identityClientId string
+
+param storageAccountName string
+param storageBlobEndpoint string
+param storageQueueEndpoint string
+param deploymentContainerUrl string
+param cosmosEndpoint string
+param cosmosDatabaseName string
+param serviceBusFullyQualifiedNamespace string
+param keyVaultUri string
+param applicationInsightsName string
+
+@description('Entra ID token issuer the app accepts (Auth__Authority).')
+param authAuthority string
+
+@description('Audience (Application ID URI or client id) the app accepts tokens for (Auth__Audience).')
+param authAudience string
+
+@description('Most instances Flex Consumption scales out to: the ceiling on spend and on load put on Cosmos DB.')
+@minValue(1)
+@maxValue(1000)
+param maximumInstanceCount int = 100
+
+@description('Memory per instance, MB.')
+@allowed([512, 2048, 4096])
+param instanceMemoryMB int = 2048
+
+resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
+  name: applicationInsightsName
+}
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    tier: 'FlexConsumption'
+    name: 'FC1'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
+  name: name
+  location: location
+  tags: union(tags, { 'azd-service-name': serviceName })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: { '${identityId}': {} }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: deploymentContainerUrl
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: maximumInstanceCount
+        instanceMemoryMB: instanceMemoryMB
+      }
+      runtime: {
+        name: 'dotnet-isolated'
+        version: '10.0'
+      }
+    }
+    siteConfig: {
+      minTlsVersion: '1.2'
+      scmMinTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      http20Enabled: true
+      // Flex Consumption sets the worker runtime and host version from functionAppConfig and
+      // rejects FUNCTIONS_WORKER_RUNTIME / FUNCTIONS_EXTENSION_VERSION here.
+      appSettings: [
+        // Functions host and Durable Task hub storage, by identity.
+        { name: 'AzureWebJobsStorage__accountName', value: storageAccountName }
+        { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
+        { name: 'AzureWebJobsStorage__clientId', value: identityClientId }
+        // Telemetry, by identity (the connection string only locates the component).
+        { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: applicationInsights.properties.ConnectionString }
+        { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'Authorization=AAD;ClientId=${identityClientId}' }
+        // The app's adapters: an endpoint each, and the identity to reach them with.
+        { name: 'AzureIdentity__ManagedIdentityClientId', value: identityClientId }
+        { name: 'Cosmos__Endpoint', value: cosmosEndpoint }
+        { name: 'Cosmos__Database', value: cosmosDatabaseName }
+        { name: 'Storage__BlobServiceUri', value: storageBlobEndpoint }
+        { name: 'Storage__QueueServiceUri', value: storageQueueEndpoint }
+        { name: 'ServiceBus__FullyQualifiedNamespace', value: serviceBusFullyQualifiedNamespace }
+        { name: 'KeyVault__Uri', value: keyVaultUri }
+        { name: 'Auth__Authority', value: authAuthority }
+        { name: 'Auth__Audience', value: authAudience }
+      ]
+    }
+  }
+
+  // No publishing with user names and passwords (FTP, SCM basic auth): azd deploys with Entra ID.
+  resource ftpCredentials 'basicPublishingCredentialsPolicies' = {
+    name: 'ftp'
+    properties: { allow: false }
+  }
+
+  resource scmCredentials 'basicPublishingCredentialsPolicies' = {
+    name: 'scm'
+    properties: { allow: false }
+  }
+}
+
+output name string = functionApp.name
+output defaultHostName string = functionApp.properties.defaultHostName

@@ -1,0 +1,207 @@
+using HealthServerless.Core.Common;
+using HealthServerless.Core.Storage;
+using Microsoft.Extensions.Options;
+
+namespace HealthServerless.Core.Booking;
+
+public sealed record BookSlot(string InstitutionId, string SessionId, string SlotId);
+
+public sealed record BookingView(
+    string BookingId,
+    string CodeId,
+    string InstitutionId,
+    string SessionId,
+    string SlotId,
+    string Department,
+    string PhysicianName,
+    DateOnly Date,
+    TimeOnly Start,
+    int VisitNumber,
+    long FeeFen,
+    BookingChannel Channel,
+    BookingStatus Status);
+
+/// <summary>
+/// Real-name booking of seats (§6, §8). It never overbooks: a booking is the creation of one
+/// seat document that did not exist, and the person-per-physician-per-day rule is the creation
+/// of one guard document that did not exist. No step needs a transaction across documents;
+/// a failure after the guard is taken gives the guard back.
+/// </summary>
+public sealed class BookingService(IDocumentStore store, ScheduleService schedules, IOptions<BookingOptions> options, TimeProvider time)
+{
+    private readonly BookingOptions _options = options.Value;
+
+    /// <summary>A citizen books online for a code they act for (self or family; checked by the caller).</summary>
+    public Task<BookingView> BookOnlineAsync(Caller caller, string codeId, BookSlot request, CancellationToken cancellationToken = default) =>
+        BookAsync(caller, codeId, request, BookingChannel.Online, cancellationToken);
+
+    /// <summary>Staff book a walk-in or phone patient from the on-site share of their own institution.</summary>
+    public Task<BookingView> BookOnsiteAsync(Caller caller, string codeId, BookSlot request, CancellationToken cancellationToken = default)
+    {
+        caller.RequireRole(Roles.Staff).RequireInstitution(request.InstitutionId);
+        return BookAsync(caller, codeId, request, BookingChannel.Onsite, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<BookingView>> ListAsync(string codeId, CancellationToken cancellationToken = default) =>
+        [.. (await store.QueryAsync<ResidentBookingRecord>(BookingContainers.ResidentBookings, codeId, PartitionQuery.All.OrderedBy("startsAt", descending: true).Take(100), cancellationToken))
+            .Select(r => ToView(r.Value))];
+
+    public async Task<BookingView> CancelAsync(string codeId, string bookingId, CancellationToken cancellationToken = default)
+    {
+        var booking = await store.ReadAsync<ResidentBookingRecord>(BookingContainers.ResidentBookings, codeId, bookingId, cancellationToken)
+            ?? throw DomainException.NotFound("booking-not-found", "No such booking.");
+        if (booking.Value.Status == BookingStatus.Cancelled)
+        {
+            return ToView(booking.Value); // Cancelling twice is harmless.
+        }
+
+        if (booking.Value.Status != BookingStatus.Booked)
+        {
+            throw DomainException.Conflict("booking-not-cancellable", "Only a booking not yet used can be cancelled.");
+        }
+
+        var session = await schedules.GetAsync(booking.Value.InstitutionId, booking.Value.SessionId, cancellationToken);
+        if (time.GetUtcNow() > booking.Value.StartsAt - session.CancellationCutoff)
+        {
+            throw DomainException.Conflict("cancellation-closed", "The cancellation cut-off for this booking has passed.");
+        }
+
+        // Order matters for retries: the seat is freed first (the booking is then cancelled in
+        // fact), the guard second, the resident's record last; each step is safe to repeat.
+        var partition = BookingContainers.SeatPartition(booking.Value.SessionId, booking.Value.SlotId);
+        var seatNumber = booking.Value.VisitNumber - session.FirstVisitNumber(booking.Value.SlotId) + 1;
+        var seat = await store.ReadAsync<SeatRecord>(BookingContainers.Seats, partition, BookingContainers.SeatId(seatNumber), cancellationToken);
+        if (seat is not null && seat.Value.BookingId == bookingId)
+        {
+            await store.DeleteAsync(BookingContainers.Seats, partition, BookingContainers.SeatId(seatNumber), seat.ETag, cancellationToken);
+        }
+
+        await ReleaseGuardAsync(codeId, booking.Value.GuardId, bookingId, cancellationToken);
+        var cancelled = await store.UpdateAsync<ResidentBookingRecord>(
+            BookingContainers.ResidentBookings, codeId, bookingId,
+            current => current.Status == BookingStatus.Cancelled ? null : current with { Status = BookingStatus.Cancelled, ChangedAt = time.GetUtcNow() },
+            cancellationToken: cancellationToken);
+        return ToView(cancelled);
+    }
+
+    private async Task<BookingView> BookAsync(Caller caller, string codeId, BookSlot request, BookingChannel channel, CancellationToken cancellationToken)
+    {
+        var session = await schedules.GetAsync(request.InstitutionId, request.SessionId, cancellationToken);
+        var slot = session.Slot(request.SlotId);
+        var now = time.GetUtcNow();
+        CheckWindow(session, slot, channel, now);
+        if (channel == BookingChannel.Online)
+        {
+            await CheckNotSuspendedAsync(codeId, now, cancellationToken);
+        }
+
+        var bookingId = "bk_" + Guid.NewGuid().ToString("N");
+        var guardId = _options.OneBookingPerPhysicianPerDay
+            ? $"{session.PhysicianId}:{BusinessTime.DateKey(session.Date)}"
+            : $"{session.SessionId}:{slot.SlotId}";
+        await ClaimGuardAsync(codeId, guardId, bookingId, now, cancellationToken);
+
+        int seatNumber;
+        try
+        {
+            seatNumber = await TakeSeatAsync(caller, codeId, session, slot, channel, bookingId, now, cancellationToken);
+        }
+        catch
+        {
+            await ReleaseGuardAsync(codeId, guardId, bookingId, CancellationToken.None);
+            throw;
+        }
+
+        var partition = BookingContainers.SeatPartition(session.SessionId, slot.SlotId);
+        await store.UpdateAsync<BookingGuardRecord>(
+            BookingContainers.Guards, codeId, guardId,
+            guard => guard.BookingId == bookingId ? guard with { SeatPartition = partition, SeatNumber = seatNumber } : null,
+            cancellationToken: cancellationToken);
+
+        var record = new ResidentBookingRecord(
+            bookingId, codeId, session.InstitutionId, session.SessionId, slot.SlotId, session.Department, session.PhysicianName, session.Date, slot.Start, slot.StartsAt,
+            session.FirstVisitNumber(slot.SlotId) + seatNumber - 1, session.FeeFen, channel, BookingStatus.Booked, guardId, now, null);
+        await store.CreateAsync(BookingContainers.ResidentBookings, codeId, bookingId, record, cancellationToken);
+        return ToView(record);
+    }
+
+    private static void CheckWindow(SessionRecord session, SlotRecord slot, BookingChannel channel, DateTimeOffset now)
+    {
+        if (channel == BookingChannel.Online && (now < session.BookingOpensAt || now >= slot.StartsAt))
+        {
+            throw DomainException.Conflict("outside-booking-window", "Online booking for this slot is not open.");
+        }
+
+        if (channel == BookingChannel.Onsite && (BusinessTime.Today(now) != session.Date || now >= slot.EndsAt))
+        {
+            throw DomainException.Conflict("outside-booking-window", "Walk-in booking is for today's slots that have not ended.");
+        }
+    }
+
+    private async Task CheckNotSuspendedAsync(string codeId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var record = await store.ReadAsync<NoShowRecord>(BookingContainers.NoShows, codeId, "no-shows", cancellationToken);
+        if (record?.Value.SuspendedUntil is { } until && until > now)
+        {
+            throw DomainException.Conflict("online-booking-suspended", "Online booking is suspended after repeated no-shows.");
+        }
+    }
+
+    private async Task ClaimGuardAsync(string codeId, string guardId, string bookingId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var guard = new BookingGuardRecord(bookingId, null, null, now);
+        if ((await store.CreateAsync(BookingContainers.Guards, codeId, guardId, guard, cancellationToken)).Succeeded)
+        {
+            return;
+        }
+
+        var existing = await store.ReadAsync<BookingGuardRecord>(BookingContainers.Guards, codeId, guardId, cancellationToken);
+        // A guard with no seat a minute after it was claimed was left by a crash: take it over.
+        if (existing is not null && existing.Value.SeatPartition is null && now - existing.Value.ClaimedAt > TimeSpan.FromMinutes(1)
+            && (await store.ReplaceAsync(BookingContainers.Guards, codeId, guardId, guard, existing.ETag, cancellationToken)).Succeeded)
+        {
+            return;
+        }
+
+        throw DomainException.Conflict("already-booked", "This person already has a booking with this physician on that day.");
+    }
+
+    private async Task ReleaseGuardAsync(string codeId, string guardId, string bookingId, CancellationToken cancellationToken)
+    {
+        var guard = await store.ReadAsync<BookingGuardRecord>(BookingContainers.Guards, codeId, guardId, cancellationToken);
+        if (guard is not null && guard.Value.BookingId == bookingId)
+        {
+            await store.DeleteAsync(BookingContainers.Guards, codeId, guardId, guard.ETag, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Creates the first free seat it can among the seats this channel may use. It reads which
+    /// seats exist, then tries the free ones in a random order (so a crowd does not queue on
+    /// seat 1); a create that loses a race just moves on to the next seat.
+    /// </summary>
+    private async Task<int> TakeSeatAsync(Caller caller, string codeId, SessionRecord session, SlotRecord slot, BookingChannel channel, string bookingId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var partition = BookingContainers.SeatPartition(session.SessionId, slot.SlotId);
+        var eligible = channel == BookingChannel.Onsite
+            ? Enumerable.Range(slot.OnlineSeats + 1, slot.OnsiteSeats)
+            : Enumerable.Range(1, session.OnsiteReleased ? slot.Capacity : slot.OnlineSeats);
+        var taken = (await store.QueryAsync(BookingContainers.Seats, partition, PartitionQuery.All, cancellationToken)).Select(d => ScheduleService.SeatNumberOf(d.Id)).ToHashSet();
+        var free = eligible.Where(n => !taken.Contains(n)).ToArray();
+        Random.Shared.Shuffle(free);
+        foreach (var seatNumber in free)
+        {
+            var seat = new SeatRecord(bookingId, session.SessionId, slot.SlotId, session.InstitutionId, seatNumber, session.FirstVisitNumber(slot.SlotId) + seatNumber - 1,
+                channel, codeId, caller.Subject, now, BookingStatus.Booked, null);
+            if ((await store.CreateAsync(BookingContainers.Seats, partition, BookingContainers.SeatId(seatNumber), seat, cancellationToken)).Succeeded)
+            {
+                return seatNumber;
+            }
+        }
+
+        throw DomainException.Conflict("slot-full", "No seat is left in this slot.");
+    }
+
+    internal static BookingView ToView(ResidentBookingRecord r) =>
+        new(r.BookingId, r.CodeId, r.InstitutionId, r.SessionId, r.SlotId, r.Department, r.PhysicianName, r.Date, r.Start, r.VisitNumber, r.FeeFen, r.Channel, r.Status);
+}

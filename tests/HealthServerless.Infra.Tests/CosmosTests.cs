@@ -1,0 +1,65 @@
+using System.Text.Json.Nodes;
+using HealthServerless.Core.Storage;
+using HealthServerless.Infra.Tests.Arm;
+
+namespace HealthServerless.Infra.Tests;
+
+/// <summary>The containers the code declares (StoreContainers.All) are the containers Azure gets.</summary>
+public sealed class CosmosTests
+{
+    private static readonly IReadOnlyList<ArmResource> Containers =
+        ArmTemplate.Compiled.Deploy("Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers");
+
+    [Fact]
+    public void Cosmos_containers_are_exactly_StoreContainers_All()
+    {
+        Assert.Equal(
+            StoreContainers.All.Select(c => c.Name).Order(StringComparer.Ordinal),
+            Containers.Select(c => c.Text("properties.resource.id")!).Order(StringComparer.Ordinal));
+        Assert.All(Containers, c => Assert.Equal(c.Text("properties.resource.id"), c.ShortName));
+    }
+
+    [Fact]
+    public void Every_container_is_partitioned_on_the_path_the_code_writes()
+    {
+        Assert.All(Containers, c =>
+        {
+            var paths = ((JsonArray)c.Evaluate("properties.resource.partitionKey.paths")!).Select(p => (string)p!);
+            Assert.Equal([StoreContainer.PartitionKeyPath], paths);
+        });
+    }
+
+    [Fact]
+    public void The_containers_live_in_the_database_the_app_is_configured_with()
+    {
+        var database = Assert.Single(ArmTemplate.Compiled.Deploy("Microsoft.DocumentDB/databaseAccounts/sqlDatabases"));
+
+        Assert.Equal("healthserverless", database.ShortName);
+        Assert.All(Containers, c => Assert.Equal("healthserverless", c.Name.Split('/')[^2]));
+    }
+
+    [Fact]
+    public void Cosmos_DB_is_serverless_by_default()
+    {
+        var account = Assert.Single(ArmTemplate.Compiled.Deploy("Microsoft.DocumentDB/databaseAccounts"));
+        var database = Assert.Single(ArmTemplate.Compiled.Deploy("Microsoft.DocumentDB/databaseAccounts/sqlDatabases"));
+
+        Assert.Contains("EnableServerless", account.Evaluate("properties.capabilities")!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Empty((JsonObject)database.Evaluate("properties.options")!);
+    }
+
+    [Fact]
+    public void Autoscale_provisions_throughput_shared_by_the_database_instead()
+    {
+        var parameters = new Dictionary<string, JsonNode?>
+        {
+            ["cosmosThroughputMode"] = "autoscale",
+            ["cosmosAutoscaleMaxThroughput"] = 4000,
+        };
+        var account = Assert.Single(ArmTemplate.Compiled.Deploy("Microsoft.DocumentDB/databaseAccounts", parameters));
+        var database = Assert.Single(ArmTemplate.Compiled.Deploy("Microsoft.DocumentDB/databaseAccounts/sqlDatabases", parameters));
+
+        Assert.Empty((JsonArray)account.Evaluate("properties.capabilities")!);
+        Assert.Equal("4000", database.Text("properties.options.autoscaleSettings.maxThroughput"));
+    }
+}

@@ -1,0 +1,135 @@
+using System.Text.Json.Nodes;
+using HealthServerless.Infra.Tests.Arm;
+
+namespace HealthServerless.Infra.Tests;
+
+public sealed class FunctionAppTests
+{
+    private static readonly ArmResource Site = Assert.Single(ArmTemplate.Compiled.Deploy("Microsoft.Web/sites"));
+
+    private static readonly Dictionary<string, string> AppSettings =
+        ((JsonArray)Site.Evaluate("properties.siteConfig.appSettings")!)
+            .Select(s => (Name: (string)s!["name"]!, Value: ArmExpression.ToText(s["value"])))
+            .ToDictionary(s => s.Name, s => s.Value, StringComparer.Ordinal);
+
+    /// <summary>What storage, Service Bus, Cosmos DB and Application Insights keys look like inside a connection string.</summary>
+    private static readonly string[] SecretMarkers =
+        ["AccountKey=", "SharedAccessKey=", "SharedAccessSignature=", "AccountEndpoint=", "DefaultEndpointsProtocol=", "InstrumentationKey="];
+
+    [Fact]
+    public void The_function_app_runs_dotnet_isolated_10_on_flex_consumption()
+    {
+        var plan = Assert.Single(ArmTemplate.Compiled.Deploy("Microsoft.Web/serverfarms"));
+
+        Assert.Equal("FlexConsumption", plan.Text("sku.tier"));
+        Assert.Equal("FC1", plan.Text("sku.name"));
+        Assert.Equal("dotnet-isolated", Site.Text("properties.functionAppConfig.runtime.name"));
+        Assert.Equal("10.0", Site.Text("properties.functionAppConfig.runtime.version"));
+        Assert.Equal("functionapp,linux", Site.Text("kind"));
+    }
+
+    [Fact]
+    public void The_function_app_accepts_https_only_with_tls_1_2_and_no_ftp()
+    {
+        Assert.True(Site.Flag("properties.httpsOnly"));
+        Assert.Equal("1.2", Site.Text("properties.siteConfig.minTlsVersion"));
+        Assert.Equal("Disabled", Site.Text("properties.siteConfig.ftpsState"));
+    }
+
+    [Fact]
+    public void Publishing_with_user_names_and_passwords_is_off()
+    {
+        var policies = ArmTemplate.Compiled.Deploy("Microsoft.Web/sites/basicPublishingCredentialsPolicies");
+
+        Assert.Equal(["ftp", "scm"], policies.Select(p => p.ShortName).Order(StringComparer.Ordinal));
+        Assert.All(policies, p => Assert.False(p.Flag("properties.allow")));
+    }
+
+    [Fact]
+    public void The_function_app_runs_as_the_user_assigned_identity_and_deploys_its_package_with_it()
+    {
+        var identityId = "⟨reference('identity').outputs.id.value⟩";
+
+        Assert.Equal("UserAssigned", Site.Text("identity.type"));
+        Assert.Equal([identityId], ((JsonObject)Site.Evaluate("identity.userAssignedIdentities")!).Select(p => p.Key));
+        Assert.Equal("blobContainer", Site.Text("properties.functionAppConfig.deployment.storage.type"));
+        Assert.Equal("UserAssignedIdentity", Site.Text("properties.functionAppConfig.deployment.storage.authentication.type"));
+        Assert.Equal(identityId, Site.Text("properties.functionAppConfig.deployment.storage.authentication.userAssignedIdentityResourceId"));
+    }
+
+    [Fact]
+    public void The_function_app_is_the_azd_api_service()
+    {
+        Assert.Equal("api", Site.Text("tags.azd-service-name"));
+        Assert.Equal("hs-test", Site.Text("tags.azd-env-name"));
+    }
+
+    [Fact]
+    public void App_settings_are_exactly_the_ones_the_host_and_the_app_read()
+    {
+        string[] expected =
+        [
+            "AzureWebJobsStorage__accountName", "AzureWebJobsStorage__credential", "AzureWebJobsStorage__clientId",
+            "APPLICATIONINSIGHTS_CONNECTION_STRING", "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
+            "AzureIdentity__ManagedIdentityClientId",
+            "Cosmos__Endpoint", "Cosmos__Database",
+            "Storage__BlobServiceUri", "Storage__QueueServiceUri",
+            "ServiceBus__FullyQualifiedNamespace",
+            "KeyVault__Uri",
+            "Auth__Authority", "Auth__Audience",
+        ];
+
+        // Flex Consumption refuses FUNCTIONS_WORKER_RUNTIME / FUNCTIONS_EXTENSION_VERSION: not in the list.
+        Assert.Equal(expected.Order(StringComparer.Ordinal), AppSettings.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void No_app_setting_holds_a_key_or_connection_string()
+    {
+        Assert.DoesNotContain("AzureWebJobsStorage", AppSettings.Keys);
+        Assert.All(AppSettings, setting =>
+        {
+            foreach (var secretMarker in SecretMarkers)
+            {
+                Assert.False(
+                    setting.Value.Contains(secretMarker, StringComparison.OrdinalIgnoreCase),
+                    $"{setting.Key} = {setting.Value} contains {secretMarker}");
+            }
+        });
+    }
+
+    [Fact]
+    public void The_host_and_the_durable_task_hub_reach_storage_with_the_apps_identity()
+    {
+        Assert.Equal("managedidentity", AppSettings["AzureWebJobsStorage__credential"]);
+        Assert.Equal(Samples.AppClientId, AppSettings["AzureWebJobsStorage__clientId"]);
+        Assert.Equal("⟨reference('storage').outputs.name.value⟩", AppSettings["AzureWebJobsStorage__accountName"]);
+    }
+
+    [Fact]
+    public void The_app_reaches_each_service_by_endpoint_and_identity()
+    {
+        Assert.Equal(Samples.AppClientId, AppSettings["AzureIdentity__ManagedIdentityClientId"]);
+        Assert.Equal("healthserverless", AppSettings["Cosmos__Database"]);
+        Assert.Equal("⟨reference('cosmos').outputs.endpoint.value⟩", AppSettings["Cosmos__Endpoint"]);
+        Assert.Equal("⟨reference('storage').outputs.blobEndpoint.value⟩", AppSettings["Storage__BlobServiceUri"]);
+        Assert.Equal("⟨reference('storage').outputs.queueEndpoint.value⟩", AppSettings["Storage__QueueServiceUri"]);
+        Assert.Equal("⟨reference('serviceBus').outputs.fullyQualifiedNamespace.value⟩", AppSettings["ServiceBus__FullyQualifiedNamespace"]);
+        Assert.Equal("⟨reference('keyVault').outputs.uri.value⟩", AppSettings["KeyVault__Uri"]);
+    }
+
+    [Fact]
+    public void Telemetry_is_sent_with_the_apps_identity()
+    {
+        Assert.Equal($"Authorization=AAD;ClientId={Samples.AppClientId}", AppSettings["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"]);
+        Assert.Contains(".ConnectionString", AppSettings["APPLICATIONINSIGHTS_CONNECTION_STRING"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Tokens_are_checked_against_Entra_ID_by_default()
+    {
+        Assert.EndsWith("/v2.0", AppSettings["Auth__Authority"], StringComparison.Ordinal);
+        Assert.Contains("loginEndpoint", AppSettings["Auth__Authority"], StringComparison.Ordinal);
+        Assert.Equal("api://healthserverless", AppSettings["Auth__Audience"]);
+    }
+}

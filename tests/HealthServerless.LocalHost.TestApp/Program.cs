@@ -1,0 +1,9 @@
+using HealthServerless.LocalHost.TestApp;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.Hosting;
+
+var builder = FunctionsApplication.CreateBuilder(args);
+builder.ConfigureFunctionsWebApplication();
+builder.Services.AddTestApp();
+builder.UseTestApp();
+builder.Build().Run();
