@@ -95,7 +95,9 @@ public sealed class LocalFunctionHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _web.StopAsync();
+        // Bounded, so a stuck background service cannot hold a shutdown (or a test run) forever.
+        using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await _web.StopAsync(stopping.Token);
         await _web.DisposeAsync();
         if (_durable is not null)
         {

@@ -133,7 +133,7 @@ public sealed class TriggerTests(AzuriteFixture fixture) : IClassFixture<Azurite
         var id = (string)(await started.Content.ReadFromJsonAsync<JsonObject>(Ct))!["id"]!;
         await client.RaiseEventAsync(id, "Decision", "approved", Ct);
 
-        var done = await client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, Ct);
+        var done = await client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, Deadline());
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
         Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
         Assert.Equal("recorded alice:approved", done.ReadOutputAs<string>());
@@ -159,10 +159,14 @@ public sealed class TriggerTests(AzuriteFixture fixture) : IClassFixture<Azurite
         var secondClient = second.Services.GetRequiredService<DurableTaskClient>();
         await secondClient.RaiseEventAsync(id, "Decision", "approved", Ct);
 
-        var done = await secondClient.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, Ct);
+        var done = await secondClient.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, Deadline());
         Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
         Assert.Equal("recorded bob:approved", done.ReadOutputAs<string>());
     }
+
+    /// <summary>Waits on the durable backend end with the test, or after a minute at the latest.</summary>
+    private static CancellationToken Deadline() =>
+        CancellationTokenSource.CreateLinkedTokenSource(Ct, new CancellationTokenSource(TimeSpan.FromMinutes(1)).Token).Token;
 
     private QueueClient Queue(string name) => new(fixture.Azurite.ConnectionString, name);
 

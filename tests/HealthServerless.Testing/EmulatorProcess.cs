@@ -7,7 +7,8 @@ namespace HealthServerless.Testing;
 /// <summary>
 /// A local emulator (a Node.js program from the root package.json) started on free ports.
 /// Holds the real node PID, waits until every port accepts connections, and kills the
-/// process tree when disposed or when the test process exits.
+/// process tree when disposed or when the test process exits; if the test process dies
+/// without exiting cleanly, emulator-guard.cjs ends the emulator within a second.
 /// </summary>
 public sealed class EmulatorProcess : IAsyncDisposable
 {
@@ -35,6 +36,8 @@ public sealed class EmulatorProcess : IAsyncDisposable
         }
 
         var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(System.IO.Path.Combine(RepositoryRoot.Path, "tests", "HealthServerless.Testing", "emulator-guard.cjs"));
+        start.ArgumentList.Add(Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
         start.ArgumentList.Add(scriptPath);
         foreach (var argument in arguments)
         {

@@ -18,7 +18,7 @@ public sealed record RegisterResidentRequest(
     [property: Required, StringLength(18, MinimumLength = 18)] string ResidentIdNumber,
     [property: Required, StringLength(11, MinimumLength = 11)] string Mobile,
     Relationship Relationship,
-    [property: MaxLength(3)] IReadOnlyList<SupplementaryDocument>? Documents);
+    [property: MaxLength(3)] IReadOnlyList<SupplementaryDocument>? Documents = null);
 
 public sealed record VerifyHealthCodeRequest([property: Required, StringLength(2048, MinimumLength = 10)] string Token);
 

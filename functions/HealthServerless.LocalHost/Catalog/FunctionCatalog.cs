@@ -117,11 +117,22 @@ public sealed class FunctionCatalog
         var lastDot = metadata.EntryPoint.LastIndexOf('.');
         var typeName = metadata.EntryPoint[..lastDot];
         var methodName = metadata.EntryPoint[(lastDot + 1)..];
-        var assemblyName = Path.GetFileNameWithoutExtension(metadata.ScriptFile);
-        var assembly = AppDomain.CurrentDomain.GetAssemblies().FirstOrDefault(a => a.GetName().Name == assemblyName)
-            ?? Assembly.LoadFrom(Path.Combine(folder, metadata.ScriptFile));
-        return assembly.GetType(typeName)?.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static)
+        var assembly = LoadAppAssembly(Path.GetFileNameWithoutExtension(metadata.ScriptFile), Path.Combine(folder, metadata.ScriptFile));
+        return assembly?.GetType(typeName)?.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static)
             .SingleOrDefault(m => m.Name == methodName && m.GetCustomAttribute<FunctionAttribute>()?.Name == metadata.Name);
+    }
+
+    /// <summary>The app's assembly: as a dependency of this host when it is one, else from the metadata's folder.</summary>
+    private static Assembly? LoadAppAssembly(string name, string path)
+    {
+        try
+        {
+            return Assembly.Load(new AssemblyName(name));
+        }
+        catch (FileNotFoundException)
+        {
+            return File.Exists(path) ? Assembly.LoadFrom(path) : null;
+        }
     }
 
     private static bool CanBind(LocalFunction function, ParameterInfo parameter)

@@ -2,6 +2,7 @@ using System.Text;
 using HealthServerless.Core.Common;
 using HealthServerless.Core.Identity;
 using HealthServerless.Core.Storage;
+using HealthServerless.Testing;
 
 namespace HealthServerless.Core.Tests.Identity;
 
