@@ -13,9 +13,17 @@ public sealed class LocalFunction(FunctionMetadata metadata, MethodInfo method, 
 
     public MethodInfo Method { get; } = method;
 
+    /// <summary>The method's parameters, read once: every invocation binds them.</summary>
+    public ParameterInfo[] Parameters { get; } = method.GetParameters();
+
     public BindingMetadataEntry Trigger { get; } = trigger;
 
-    public ParameterInfo TriggerParameter => Method.GetParameters().Single(p => p.Name == Trigger.Name);
+    public ParameterInfo TriggerParameter => Parameters.Single(p => p.Name == Trigger.Name);
+
+    /// <summary>The definition the worker's FunctionContext carries, built once per function.</summary>
+    internal Invocation.LocalFunctionDefinition Definition => _definition ??= new Invocation.LocalFunctionDefinition(this);
+
+    private Invocation.LocalFunctionDefinition? _definition;
 
     /// <summary>The declared result of the method with Task/ValueTask unwrapped; null for none.</summary>
     public Type? ResultType

@@ -30,7 +30,7 @@ public static class DurableFunctionAdapters
     /// <summary>Orchestrator wrappers take the context and, optionally, the input as their second parameter.</summary>
     private sealed class WrapperOrchestrator(LocalFunction function) : ITaskOrchestrator
     {
-        private readonly ParameterInfo[] _parameters = function.Method.GetParameters();
+        private readonly ParameterInfo[] _parameters = function.Parameters;
 
         public Type InputType => _parameters.Length > 1 ? _parameters[1].ParameterType : typeof(object);
 

@@ -24,18 +24,19 @@ public static partial class HttpTriggerEndpoints
     public static void MapHttpTriggers(this WebApplication app, FunctionCatalog catalog, FunctionInvoker invoker, LocalHostOptions options)
     {
         var prefix = catalog.Host.RoutePrefix.Trim('/');
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("HealthServerless.LocalHost.Http");
         foreach (var function in catalog.WithTrigger("httpTrigger"))
         {
             var route = (function.Trigger.Get("route") ?? function.Name).Trim('/');
             var pattern = prefix.Length == 0 ? "/" + route : $"/{prefix}/{route}";
             var methods = function.Trigger.GetList("methods").Select(m => m.ToUpperInvariant()).ToArray();
-            RequestDelegate handler = http => HandleAsync(http, function, invoker, options);
+            RequestDelegate handler = http => HandleAsync(http, function, invoker, options, logger);
             var endpoint = methods.Length > 0 ? app.MapMethods(pattern, methods, handler) : app.Map(pattern, handler);
             endpoint.WithName(function.Name).WithDisplayName(function.Name);
         }
     }
 
-    private static async Task HandleAsync(HttpContext http, LocalFunction function, FunctionInvoker invoker, LocalHostOptions options)
+    private static async Task HandleAsync(HttpContext http, LocalFunction function, FunctionInvoker invoker, LocalHostOptions options, ILogger logger)
     {
         if (!HasFunctionKey(http, function, options))
         {
@@ -48,7 +49,6 @@ public static partial class HttpTriggerEndpoints
         context.Items[HttpContextKey] = http;
         // As under the Functions host, the request's services are the invocation's.
         http.RequestServices = context.InstanceServices;
-        var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("HealthServerless.LocalHost.Http");
         try
         {
             await invoker.InvokeAsync(context);

@@ -26,7 +26,7 @@ public sealed class FunctionInvoker(WorkerPipeline pipeline)
             object? returned;
             try
             {
-                returned = method.Invoke(target, [.. method.GetParameters().Select(context.Bind)]);
+                returned = method.Invoke(target, [.. context.Function.Parameters.Select(context.Bind)]);
             }
             catch (TargetInvocationException e) when (e.InnerException is not null)
             {

@@ -22,7 +22,7 @@ public sealed class LocalFunctionContext : FunctionContext, IDisposable
         Function = function;
         Bind = parameter => bind(this, parameter);
         _scope = services.CreateScope();
-        FunctionDefinition = new LocalFunctionDefinition(function);
+        FunctionDefinition = function.Definition;
         BindingContext = new LocalBindingContext(bindingData);
         _cancellationToken = cancellationToken;
     }
@@ -99,7 +99,7 @@ public sealed class LocalFunctionContext : FunctionContext, IDisposable
 internal sealed class LocalFunctionDefinition(LocalFunction function) : FunctionDefinition
 {
     public override ImmutableArray<FunctionParameter> Parameters { get; } =
-        [.. function.Method.GetParameters().Select(p => new FunctionParameter(p.Name!, p.ParameterType))];
+        [.. function.Parameters.Select(p => new FunctionParameter(p.Name!, p.ParameterType))];
 
     public override string PathToAssembly { get; } = function.Method.DeclaringType!.Assembly.Location;
 

@@ -78,6 +78,13 @@ public sealed record SeatRecord(
 /// </summary>
 public sealed record BookingGuardRecord(string BookingId, string? SeatPartition, int? SeatNumber, DateTimeOffset ClaimedAt);
 
+/// <summary>
+/// "This slot had no free seat for this channel at FullAsOf": a hint that lets a crowd be
+/// refused with one read instead of a scan. Trusted for a short while only, and removed when
+/// a seat is freed, so it can delay a freed seat by at most that while.
+/// </summary>
+public sealed record SlotFullRecord(DateTimeOffset FullAsOf);
+
 /// <summary>The resident's own list of bookings ("my bookings"), one partition per health code.</summary>
 public sealed record ResidentBookingRecord(
     string BookingId,
@@ -119,6 +126,8 @@ public static class BookingContainers
     public static StoreContainer SessionIndex { get; } = new("session-index", "business date (yyyy-MM-dd, Asia/Shanghai)");
 
     public static StoreContainer Seats { get; } = new("seats", "session id + slot id");
+
+    public static StoreContainer SlotStatus { get; } = new("slot-status", "session id + slot id");
 
     public static StoreContainer Guards { get; } = new("booking-guards", "health code id");
 

@@ -76,6 +76,8 @@ public sealed class BookingService(IDocumentStore store, ScheduleService schedul
             await store.DeleteAsync(BookingContainers.Seats, partition, BookingContainers.SeatId(seatNumber), seat.ETag, cancellationToken);
         }
 
+        await ForgetFullAsync(store, partition, cancellationToken);
+
         await ReleaseGuardAsync(codeId, booking.Value.GuardId, bookingId, cancellationToken);
         var cancelled = await store.UpdateAsync<ResidentBookingRecord>(
             BookingContainers.ResidentBookings, codeId, bookingId,
@@ -95,6 +97,13 @@ public sealed class BookingService(IDocumentStore store, ScheduleService schedul
             await CheckNotSuspendedAsync(codeId, now, cancellationToken);
         }
 
+        var partition = BookingContainers.SeatPartition(session.SessionId, slot.SlotId);
+        var eligible = EligibleSeats(session, slot, channel);
+        if (await IsKnownFullAsync(partition, channel, now, cancellationToken))
+        {
+            throw SlotFull();
+        }
+
         var bookingId = "bk_" + Guid.NewGuid().ToString("N");
         var guardId = _options.OneBookingPerPhysicianPerDay
             ? $"{session.PhysicianId}:{BusinessTime.DateKey(session.Date)}"
@@ -104,7 +113,7 @@ public sealed class BookingService(IDocumentStore store, ScheduleService schedul
         int seatNumber;
         try
         {
-            seatNumber = await TakeSeatAsync(caller, codeId, session, slot, channel, bookingId, now, cancellationToken);
+            seatNumber = await TakeSeatAsync(caller, codeId, session, slot, eligible, channel, bookingId, now, cancellationToken);
         }
         catch
         {
@@ -112,7 +121,6 @@ public sealed class BookingService(IDocumentStore store, ScheduleService schedul
             throw;
         }
 
-        var partition = BookingContainers.SeatPartition(session.SessionId, slot.SlotId);
         await store.UpdateAsync<BookingGuardRecord>(
             BookingContainers.Guards, codeId, guardId,
             guard => guard.BookingId == bookingId ? guard with { SeatPartition = partition, SeatNumber = seatNumber } : null,
@@ -176,31 +184,86 @@ public sealed class BookingService(IDocumentStore store, ScheduleService schedul
     }
 
     /// <summary>
-    /// Creates the first free seat it can among the seats this channel may use. It reads which
-    /// seats exist, then tries the free ones in a random order (so a crowd does not queue on
-    /// seat 1); a create that loses a race just moves on to the next seat.
+    /// Creates a free seat among those this channel may use. It first tries a few seats at
+    /// random (cheap while the slot is mostly free), then reads which seats exist and tries the
+    /// free ones in random order (so a crowd does not queue on one seat); a create that loses a
+    /// race moves on. When nothing is free it leaves a short-lived "full" hint for the crowd.
     /// </summary>
-    private async Task<int> TakeSeatAsync(Caller caller, string codeId, SessionRecord session, SlotRecord slot, BookingChannel channel, string bookingId, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<int> TakeSeatAsync(
+        Caller caller, string codeId, SessionRecord session, SlotRecord slot, int[] eligible, BookingChannel channel, string bookingId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var partition = BookingContainers.SeatPartition(session.SessionId, slot.SlotId);
-        var eligible = channel == BookingChannel.Onsite
-            ? Enumerable.Range(slot.OnlineSeats + 1, slot.OnsiteSeats)
-            : Enumerable.Range(1, session.OnsiteReleased ? slot.Capacity : slot.OnlineSeats);
-        var taken = (await store.QueryAsync(BookingContainers.Seats, partition, PartitionQuery.All, cancellationToken)).Select(d => ScheduleService.SeatNumberOf(d.Id)).ToHashSet();
-        var free = eligible.Where(n => !taken.Contains(n)).ToArray();
-        Random.Shared.Shuffle(free);
-        foreach (var seatNumber in free)
+        var tried = new HashSet<int>();
+        for (var probe = 0; probe < Math.Min(RandomProbes, eligible.Length); probe++)
         {
-            var seat = new SeatRecord(bookingId, session.SessionId, slot.SlotId, session.InstitutionId, seatNumber, session.FirstVisitNumber(slot.SlotId) + seatNumber - 1,
-                channel, codeId, caller.Subject, now, BookingStatus.Booked, null);
-            if ((await store.CreateAsync(BookingContainers.Seats, partition, BookingContainers.SeatId(seatNumber), seat, cancellationToken)).Succeeded)
+            var seatNumber = eligible[Random.Shared.Next(eligible.Length)];
+            if (tried.Add(seatNumber) && await TryCreateSeatAsync(seatNumber))
             {
                 return seatNumber;
             }
         }
 
-        throw DomainException.Conflict("slot-full", "No seat is left in this slot.");
+        var taken = (await store.QueryAsync(BookingContainers.Seats, partition, PartitionQuery.All, cancellationToken)).Select(d => ScheduleService.SeatNumberOf(d.Id)).ToHashSet();
+        var free = eligible.Where(n => !taken.Contains(n) && !tried.Contains(n)).ToArray();
+        Random.Shared.Shuffle(free);
+        foreach (var seatNumber in free)
+        {
+            if (await TryCreateSeatAsync(seatNumber))
+            {
+                return seatNumber;
+            }
+        }
+
+        await MarkFullAsync(partition, channel, now, cancellationToken);
+        throw SlotFull();
+
+        async Task<bool> TryCreateSeatAsync(int seatNumber)
+        {
+            var seat = new SeatRecord(bookingId, session.SessionId, slot.SlotId, session.InstitutionId, seatNumber, session.FirstVisitNumber(slot.SlotId) + seatNumber - 1,
+                channel, codeId, caller.Subject, now, BookingStatus.Booked, null);
+            return (await store.CreateAsync(BookingContainers.Seats, partition, BookingContainers.SeatId(seatNumber), seat, cancellationToken)).Succeeded;
+        }
     }
+
+    private const int RandomProbes = 3;
+
+    /// <summary>How long a "full" hint is trusted; a freed seat also removes it at once.</summary>
+    private static readonly TimeSpan FullHintLifetime = TimeSpan.FromSeconds(2);
+
+    private static int[] EligibleSeats(SessionRecord session, SlotRecord slot, BookingChannel channel) =>
+        channel == BookingChannel.Onsite
+            ? [.. Enumerable.Range(slot.OnlineSeats + 1, slot.OnsiteSeats)]
+            : [.. Enumerable.Range(1, session.OnsiteReleased ? slot.Capacity : slot.OnlineSeats)];
+
+    private async Task<bool> IsKnownFullAsync(string partition, BookingChannel channel, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var hint = await store.ReadAsync<SlotFullRecord>(BookingContainers.SlotStatus, partition, FullHintId(channel), cancellationToken);
+        return hint is not null && now - hint.Value.FullAsOf < FullHintLifetime && now >= hint.Value.FullAsOf;
+    }
+
+    private async Task MarkFullAsync(string partition, BookingChannel channel, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var hint = new SlotFullRecord(now);
+        if (!(await store.CreateAsync(BookingContainers.SlotStatus, partition, FullHintId(channel), hint, cancellationToken)).Succeeded
+            && await store.ReadAsync<SlotFullRecord>(BookingContainers.SlotStatus, partition, FullHintId(channel), cancellationToken) is { } current)
+        {
+            // Best effort: losing this race to another writer of the same hint is fine.
+            await store.ReplaceAsync(BookingContainers.SlotStatus, partition, FullHintId(channel), hint, current.ETag, cancellationToken);
+        }
+    }
+
+    /// <summary>A seat was freed or more seats opened: the slot is no longer known to be full.</summary>
+    internal static async Task ForgetFullAsync(IDocumentStore store, string partition, CancellationToken cancellationToken)
+    {
+        foreach (var channel in Enum.GetValues<BookingChannel>())
+        {
+            await store.DeleteAsync(BookingContainers.SlotStatus, partition, FullHintId(channel), cancellationToken: cancellationToken);
+        }
+    }
+
+    private static string FullHintId(BookingChannel channel) => "full-" + channel.ToString().ToLowerInvariant();
+
+    private static DomainException SlotFull() => DomainException.Conflict("slot-full", "No seat is left in this slot.");
 
     internal static BookingView ToView(ResidentBookingRecord r) =>
         new(r.BookingId, r.CodeId, r.InstitutionId, r.SessionId, r.SlotId, r.Department, r.PhysicianName, r.Date, r.Start, r.VisitNumber, r.FeeFen, r.Channel, r.Status);

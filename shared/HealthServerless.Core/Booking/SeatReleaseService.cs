@@ -28,6 +28,12 @@ public sealed class SeatReleaseService(IDocumentStore store, TimeProvider time)
             }, cancellationToken: cancellationToken);
             if (changed)
             {
+                var session = await store.ReadAsync<SessionRecord>(BookingContainers.Sessions, entry.Value.InstitutionId, entry.Value.SessionId, cancellationToken);
+                foreach (var slot in session?.Value.Slots ?? [])
+                {
+                    await BookingService.ForgetFullAsync(store, BookingContainers.SeatPartition(entry.Value.SessionId, slot.SlotId), cancellationToken);
+                }
+
                 await store.CreateAsync(
                     BookingContainers.Audit, entry.Value.InstitutionId, $"onsite-release:{entry.Value.SessionId}",
                     new AuditRecord("onsite-seats-released", entry.Value.SessionId, "system:seat-release-timer", "Unused on-site seats opened to online booking.", now),

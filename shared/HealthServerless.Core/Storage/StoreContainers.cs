@@ -19,6 +19,7 @@ public static class StoreContainers
         Booking.BookingContainers.Sessions,
         Booking.BookingContainers.SessionIndex,
         Booking.BookingContainers.Seats,
+        Booking.BookingContainers.SlotStatus,
         Booking.BookingContainers.Guards,
         Booking.BookingContainers.ResidentBookings,
         Booking.BookingContainers.NoShows,
