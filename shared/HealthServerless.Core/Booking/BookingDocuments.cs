@@ -105,7 +105,7 @@ public sealed record ResidentBookingRecord(
     DateTimeOffset BookedAt,
     DateTimeOffset? ChangedAt);
 
-/// <summary>No-shows of a resident and the online-booking suspension they caused.</summary>
+/// <summary>No-shows of a resident at one institution and the online-booking suspension they caused there.</summary>
 public sealed record NoShowRecord(IReadOnlyList<NoShowEntry> NoShows, DateTimeOffset? SuspendedUntil);
 
 public sealed record NoShowEntry(string BookingId, DateTimeOffset SlotStart);
@@ -142,4 +142,6 @@ public static class BookingContainers
     public static string SeatPartition(string sessionId, string slotId) => $"{sessionId}:{slotId}";
 
     public static string SeatId(int seatNumber) => $"seat-{seatNumber:D4}";
+
+    public static string NoShowId(string institutionId) => $"no-shows:{institutionId}";
 }

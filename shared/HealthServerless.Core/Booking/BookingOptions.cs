@@ -1,6 +1,9 @@
 namespace HealthServerless.Core.Booking;
 
-/// <summary>Booking rules; defaults for every institution, configurable (section <c>Booking</c>).</summary>
+/// <summary>
+/// Booking rules (section <c>Booking</c>): the defaults, and per-institution overrides under
+/// <c>Booking:Institutions:&lt;id&gt;</c>, e.g. <c>Booking__Institutions__H001__NoShowLimit=5</c>.
+/// </summary>
 public sealed class BookingOptions
 {
     public const string Section = "Booking";
@@ -21,4 +24,31 @@ public sealed class BookingOptions
     public TimeOnly EveningReminderAt { get; set; } = new(20, 0);
 
     public TimeSpan ShortReminderBefore { get; set; } = TimeSpan.FromHours(1);
+
+    public Dictionary<string, InstitutionBookingRules> Institutions { get; set; } = [];
+
+    /// <summary>The rules one institution books by: its overrides over the defaults.</summary>
+    public InstitutionBookingRules RulesFor(string institutionId)
+    {
+        var own = Institutions.GetValueOrDefault(institutionId);
+        return new InstitutionBookingRules
+        {
+            OneBookingPerPhysicianPerDay = own?.OneBookingPerPhysicianPerDay ?? OneBookingPerPhysicianPerDay,
+            NoShowLimit = own?.NoShowLimit ?? NoShowLimit,
+            NoShowWindowDays = own?.NoShowWindowDays ?? NoShowWindowDays,
+            SuspensionDays = own?.SuspensionDays ?? SuspensionDays,
+        };
+    }
+}
+
+/// <summary>What an institution may set for itself; unset values fall back to the defaults.</summary>
+public sealed class InstitutionBookingRules
+{
+    public bool? OneBookingPerPhysicianPerDay { get; set; }
+
+    public int? NoShowLimit { get; set; }
+
+    public int? NoShowWindowDays { get; set; }
+
+    public int? SuspensionDays { get; set; }
 }

@@ -92,9 +92,10 @@ public sealed class BookingService(IDocumentStore store, ScheduleService schedul
         var slot = session.Slot(request.SlotId);
         var now = time.GetUtcNow();
         CheckWindow(session, slot, channel, now);
+        var rules = _options.RulesFor(session.InstitutionId);
         if (channel == BookingChannel.Online)
         {
-            await CheckNotSuspendedAsync(codeId, now, cancellationToken);
+            await CheckNotSuspendedAsync(codeId, session.InstitutionId, now, cancellationToken);
         }
 
         var partition = BookingContainers.SeatPartition(session.SessionId, slot.SlotId);
@@ -105,7 +106,7 @@ public sealed class BookingService(IDocumentStore store, ScheduleService schedul
         }
 
         var bookingId = "bk_" + Guid.NewGuid().ToString("N");
-        var guardId = _options.OneBookingPerPhysicianPerDay
+        var guardId = rules.OneBookingPerPhysicianPerDay!.Value
             ? $"{session.PhysicianId}:{BusinessTime.DateKey(session.Date)}"
             : $"{session.SessionId}:{slot.SlotId}";
         await ClaimGuardAsync(codeId, guardId, bookingId, now, cancellationToken);
@@ -146,12 +147,12 @@ public sealed class BookingService(IDocumentStore store, ScheduleService schedul
         }
     }
 
-    private async Task CheckNotSuspendedAsync(string codeId, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task CheckNotSuspendedAsync(string codeId, string institutionId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var record = await store.ReadAsync<NoShowRecord>(BookingContainers.NoShows, codeId, "no-shows", cancellationToken);
+        var record = await store.ReadAsync<NoShowRecord>(BookingContainers.NoShows, codeId, BookingContainers.NoShowId(institutionId), cancellationToken);
         if (record?.Value.SuspendedUntil is { } until && until > now)
         {
-            throw DomainException.Conflict("online-booking-suspended", "Online booking is suspended after repeated no-shows.");
+            throw DomainException.Conflict("online-booking-suspended", "Online booking at this institution is suspended after repeated no-shows.");
         }
     }
 

@@ -100,7 +100,7 @@ public sealed class VisitService(IDocumentStore store, ScheduleService schedules
                     current => current.Status == BookingStatus.Booked ? current with { Status = BookingStatus.NoShow } : null, cancellationToken: cancellationToken);
                 await store.UpdateAsync<ResidentBookingRecord>(BookingContainers.ResidentBookings, seat.Value.CodeId, seat.Value.BookingId,
                     current => current.Status == BookingStatus.Booked ? current with { Status = BookingStatus.NoShow, ChangedAt = now } : null, cancellationToken: cancellationToken);
-                await RecordNoShowAsync(seat.Value.CodeId, new NoShowEntry(seat.Value.BookingId, slot.StartsAt), now, cancellationToken);
+                await RecordNoShowAsync(seat.Value.CodeId, session.InstitutionId, new NoShowEntry(seat.Value.BookingId, slot.StartsAt), now, cancellationToken);
                 marked++;
             }
         }
@@ -108,9 +108,12 @@ public sealed class VisitService(IDocumentStore store, ScheduleService schedules
         return marked;
     }
 
-    private Task<NoShowRecord> RecordNoShowAsync(string codeId, NoShowEntry noShow, DateTimeOffset now, CancellationToken cancellationToken) =>
-        store.UpdateAsync<NoShowRecord>(
-            BookingContainers.NoShows, codeId, "no-shows",
+    /// <summary>No-shows count per institution: each applies its own limit, window and suspension.</summary>
+    private Task<NoShowRecord> RecordNoShowAsync(string codeId, string institutionId, NoShowEntry noShow, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var rules = _options.RulesFor(institutionId);
+        return store.UpdateAsync<NoShowRecord>(
+            BookingContainers.NoShows, codeId, BookingContainers.NoShowId(institutionId),
             current =>
             {
                 if (current.NoShows.Any(n => n.BookingId == noShow.BookingId))
@@ -118,10 +121,11 @@ public sealed class VisitService(IDocumentStore store, ScheduleService schedules
                     return null; // Already counted (the timer ran twice).
                 }
 
-                var recent = current.NoShows.Append(noShow).Where(n => n.SlotStart > now.AddDays(-_options.NoShowWindowDays)).OrderBy(n => n.SlotStart).ToList();
-                var suspended = recent.Count >= _options.NoShowLimit ? now.AddDays(_options.SuspensionDays) : current.SuspendedUntil;
+                var recent = current.NoShows.Append(noShow).Where(n => n.SlotStart > now.AddDays(-rules.NoShowWindowDays!.Value)).OrderBy(n => n.SlotStart).ToList();
+                var suspended = recent.Count >= rules.NoShowLimit ? now.AddDays(rules.SuspensionDays!.Value) : current.SuspendedUntil;
                 return new NoShowRecord(recent, suspended);
             },
             () => new NoShowRecord([], null),
             cancellationToken);
+    }
 }

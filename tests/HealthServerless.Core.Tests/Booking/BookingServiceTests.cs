@@ -80,6 +80,23 @@ public sealed class BookingServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_institution_can_lift_the_one_booking_per_physician_per_day_rule_for_itself()
+    {
+        await using var world = new CoreWorld(new BookingOptions { Institutions = { ["H001"] = new InstitutionBookingRules { OneBookingPerPhysicianPerDay = false } } });
+        await world.PublishAsync();
+        var code = await world.RegisterAsync("alice", 1);
+        world.SetShanghaiTime(11, 24, 8, 0);
+
+        var first = await world.Bookings.BookOnlineAsync(CoreWorld.Citizen("alice"), code, new BookSlot("H001", "d01-20261201-am", "s1"), Ct);
+        var second = await world.Bookings.BookOnlineAsync(CoreWorld.Citizen("alice"), code, new BookSlot("H001", "d01-20261201-am", "s2"), Ct);
+        var sameSlot = await Assert.ThrowsAsync<DomainException>(() => world.Bookings.BookOnlineAsync(CoreWorld.Citizen("alice"), code, new BookSlot("H001", "d01-20261201-am", "s1"), Ct));
+
+        Assert.NotEqual(first.BookingId, second.BookingId);
+        Assert.Equal("already-booked", sameSlot.Code);
+        Assert.True(new BookingOptions().RulesFor("H001").OneBookingPerPhysicianPerDay);
+    }
+
+    [Fact]
     public async Task Two_hundred_concurrent_residents_fill_exactly_the_online_seats_and_no_seat_twice()
     {
         await _world.PublishAsync(capacity: 12, onsite: 2);
