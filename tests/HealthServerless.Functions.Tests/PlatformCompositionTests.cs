@@ -3,6 +3,7 @@ using HealthServerless.Functions.Platform.Auth;
 using HealthServerless.Functions.Platform.Idempotency;
 using HealthServerless.Functions.Platform.Problems;
 using HealthServerless.Functions.Tests.Platform;
+using HealthServerless.LocalHost.Invocation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -15,7 +16,7 @@ public sealed class PlatformCompositionTests
     [Fact]
     public void The_middleware_runs_errors_then_authentication_then_idempotency()
     {
-        var builder = new TestWorkerApplicationBuilder(new ServiceCollection());
+        var builder = new WorkerPipeline(new ServiceCollection());
 
         builder.UseHealthServerless();
 

@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Text;
 using System.Text.Json;
 using HealthServerless.Functions.Platform.Auth;
+using HealthServerless.LocalHost.Invocation;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
@@ -72,7 +73,7 @@ public sealed class PlatformHarness : IAsyncDisposable
         services.AddSingleton<Gate>();
         services.AddSingleton<Counter>();
         services.AddHealthServerless(configuration);
-        var builder = new TestWorkerApplicationBuilder(services);
+        var builder = new WorkerPipeline(services);
         builder.UseHealthServerless();
         configure?.Invoke(services);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
@@ -199,30 +200,6 @@ internal sealed class RecordingResponseFeature : HttpResponseFeature
         {
             await _completed[i].Callback(_completed[i].State);
         }
-    }
-}
-
-internal sealed class TestWorkerApplicationBuilder(IServiceCollection services) : IFunctionsWorkerApplicationBuilder
-{
-    private readonly List<Func<FunctionExecutionDelegate, FunctionExecutionDelegate>> _middleware = [];
-
-    public IServiceCollection Services { get; } = services;
-
-    public IFunctionsWorkerApplicationBuilder Use(Func<FunctionExecutionDelegate, FunctionExecutionDelegate> middleware)
-    {
-        _middleware.Add(middleware);
-        return this;
-    }
-
-    public FunctionExecutionDelegate Build(FunctionExecutionDelegate terminal)
-    {
-        var next = terminal;
-        for (var i = _middleware.Count - 1; i >= 0; i--)
-        {
-            next = _middleware[i](next);
-        }
-
-        return next;
     }
 }
 
