@@ -82,6 +82,14 @@ public sealed class RecordDecisionActivity(Observations observations) : TaskActi
     }
 }
 
+/// <summary>The activity context a one-line wrapper hands to its activity class.</summary>
+public sealed class WrapperActivityContext(TaskName name, string instanceId) : TaskActivityContext
+{
+    public override TaskName Name { get; } = name;
+
+    public override string InstanceId { get; } = instanceId;
+}
+
 /// <summary>One-line wrappers: Durable Functions on Azure and the local host run the same classes.</summary>
 public sealed class DurableFunctions(Observations observations)
 {
@@ -90,8 +98,8 @@ public sealed class DurableFunctions(Observations observations)
         new ApprovalOrchestrator().RunAsync(context, input);
 
     [Function(nameof(RecordDecision))]
-    public Task<string> RecordDecision([ActivityTrigger] string input, FunctionContext context) =>
-        new RecordDecisionActivity(observations).RunAsync(null!, input);
+    public Task<string> RecordDecision([ActivityTrigger] string input, string instanceId, FunctionContext context) =>
+        new RecordDecisionActivity(observations).RunAsync(new WrapperActivityContext(nameof(RecordDecision), instanceId), input);
 
     [Function("StartApproval")]
     public static async Task<IActionResult> Start(

@@ -16,14 +16,20 @@ public sealed partial class BookingTimers(VisitService visits, SeatReleaseServic
     public async Task MarkNoShows([TimerTrigger("0 */5 * * * *")] TimerInfo timer, CancellationToken cancellationToken)
     {
         var marked = await visits.MarkNoShowsAsync(cancellationToken);
-        LogNoShows(logger, marked);
+        if (marked > 0)
+        {
+            LogNoShows(logger, marked);
+        }
     }
 
     [Function("ReleaseOnsiteSeats")]
     public async Task ReleaseOnsiteSeats([TimerTrigger("0 * * * * *")] TimerInfo timer, CancellationToken cancellationToken)
     {
         var released = await release.ReleaseDueAsync(cancellationToken);
-        LogReleased(logger, released);
+        if (released > 0)
+        {
+            LogReleased(logger, released);
+        }
     }
 
     /// <summary>Queues what is due; a reminder queued twice is still sent once (see SendBookingReminder).</summary>
@@ -38,7 +44,10 @@ public sealed partial class BookingTimers(VisitService visits, SeatReleaseServic
             await queue.SendMessageAsync(JsonSerializer.Serialize(reminder, TypedDocuments.Json), cancellationToken);
         }
 
-        LogQueued(logger, due.Count);
+        if (due.Count > 0)
+        {
+            LogQueued(logger, due.Count);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Marked {Count} no-shows")]
