@@ -4,6 +4,7 @@ using HealthServerless.Core.Booking;
 using HealthServerless.Functions.Identity;
 using HealthServerless.Functions.Platform.Notifications;
 using HealthServerless.Azure.Cosmos;
+using HealthServerless.Azure.Events;
 using HealthServerless.Azure.Storage;
 using HealthServerless.Functions.Platform;
 using HealthServerless.Functions.Platform.Auth;
@@ -45,6 +46,7 @@ public static class CompositionRoot
         }
 
         services.AddAzureStorageClients();
+        services.AddEventPublishing(configuration);
 
         // Platform: request limits, bearer authentication, readiness checks.
         services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();

@@ -3,7 +3,7 @@
 // Function App reaches every service with its user-assigned managed identity.
 targetScope = 'resourceGroup'
 
-import { partner } from 'types.bicep'
+import { identityKeyIds, partner } from 'types.bicep'
 
 @minLength(1)
 @maxLength(64)
@@ -22,6 +22,14 @@ param authAudience string = 'api://healthserverless'
 
 @description('Partners, one Service Bus subscription each; see docs/operations.md, "Onboarding a partner pharmacy".')
 param partners partner[] = []
+
+@description('Identity key ids, each read from its Key Vault secret; change them to rotate keys (docs/operations.md, "Key rotation").')
+param identityKeys identityKeyIds = {
+  encryptionKeyIds: ['k1']
+  activeEncryptionKeyId: 'k1'
+  qrSigningKeyIds: ['qr1']
+  activeQrSigningKeyId: 'qr1'
+}
 
 @description('Cosmos DB capacity: serverless (pay per request, the default) or autoscale (provisioned RU/s shared by the database).')
 @allowed(['serverless', 'autoscale'])
@@ -141,7 +149,8 @@ module functionApp 'modules/functionApp.bicep' = {
     cosmosEndpoint: cosmos.outputs.endpoint
     cosmosDatabaseName: databaseName
     serviceBusFullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
-    keyVaultUri: keyVault.outputs.uri
+    keyVaultName: keyVault.outputs.name
+    identityKeys: identityKeys
     applicationInsightsName: monitoring.outputs.applicationInsightsName
     authAuthority: authAuthority
     authAudience: authAudience

@@ -8,7 +8,7 @@ type partner = {
   @maxLength(50)
   name: string
 
-  @description('Service Bus SQL filter selecting the messages for this partner, e.g. partnerId = \'pharmacy-001\'.')
+  @description('Service Bus SQL filter selecting the messages for this partner, e.g. partnerid = \'pharmacy-001\' (event properties are lowercase letters and digits: they are CloudEvents extension attribute names too).')
   @minLength(1)
   filter: string
 
@@ -17,4 +17,22 @@ type partner = {
 
   @description('Topic the subscription is on. Default prescriptions.')
   topic: ('prescriptions' | 'alerts')?
+}
+
+@export()
+@description('Ids of the resident identity keys the app reads from Key Vault secrets (docs/operations.md, "Key rotation"). Ids are letters and digits.')
+type identityKeyIds = {
+  @description('Encryption key ids; each is secret identity-encryption-<id>. All decrypt; keep an id while any document encrypted with it exists.')
+  @minLength(1)
+  encryptionKeyIds: string[]
+
+  @description('The encryption key id new values are encrypted with; one of encryptionKeyIds.')
+  activeEncryptionKeyId: string
+
+  @description('QR signing key ids; each is secret identity-qr-signing-<id>. All are published in the JWKS and verify.')
+  @minLength(1)
+  qrSigningKeyIds: string[]
+
+  @description('The QR signing key id new health-code tokens are signed with; one of qrSigningKeyIds.')
+  activeQrSigningKeyId: string
 }

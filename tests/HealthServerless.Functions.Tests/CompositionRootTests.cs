@@ -1,8 +1,12 @@
+using Azure.Messaging.ServiceBus;
 using HealthServerless.Azure.Cosmos;
+using HealthServerless.Azure.Events;
+using HealthServerless.Core.Events;
 using HealthServerless.Core.Storage;
 using HealthServerless.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace HealthServerless.Functions.Tests;
 
@@ -36,5 +40,43 @@ public sealed class CompositionRootTests
         await using var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddHealthServerless(configuration).BuildServiceProvider();
 
         Assert.IsType<CosmosDocumentStore>(services.GetRequiredService<IDocumentStore>());
+    }
+
+    [Fact]
+    public async Task With_a_service_bus_namespace_events_go_to_service_bus_without_touching_the_network()
+    {
+        await using var services = Build(new()
+        {
+            ["ServiceBus:FullyQualifiedNamespace"] = "sb-example.servicebus.windows.net",
+            ["Storage:QueueServiceUri"] = "https://acct.queue.core.windows.net",
+            ["Storage:BlobServiceUri"] = "https://acct.blob.core.windows.net",
+        });
+
+        Assert.IsType<ServiceBusEventPublisher>(services.GetRequiredService<IEventPublisher>());
+        Assert.Equal("sb-example.servicebus.windows.net", services.GetRequiredService<ServiceBusClient>().FullyQualifiedNamespace);
+    }
+
+    [Fact]
+    public async Task With_no_service_bus_namespace_events_go_to_storage_queues()
+    {
+        await using var services = Build(new() { ["Storage:ConnectionString"] = "UseDevelopmentStorage=true" });
+
+        Assert.IsType<StorageQueueEventPublisher>(services.GetRequiredService<IEventPublisher>());
+        Assert.Null(services.GetService<ServiceBusClient>());
+    }
+
+    [Fact]
+    public async Task A_service_bus_connection_string_or_url_is_refused()
+    {
+        await using var services = Build(new() { ["ServiceBus:FullyQualifiedNamespace"] = "Endpoint=sb://sb-example.servicebus.windows.net/;SharedAccessKeyName=x;SharedAccessKey=y" });
+
+        Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IEventPublisher>());
+    }
+
+    private static ServiceProvider Build(Dictionary<string, string?> settings)
+    {
+        settings.TryAdd("Cosmos:Endpoint", "https://example-account.documents.azure.com:443/");
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        return new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddLogging().AddHealthServerless(configuration).BuildServiceProvider();
     }
 }

@@ -7,10 +7,9 @@ public sealed class FunctionAppTests
 {
     private static readonly ArmResource Site = Assert.Single(ArmTemplate.Compiled.Deploy("Microsoft.Web/sites"));
 
-    private static readonly Dictionary<string, string> AppSettings =
-        ((JsonArray)Site.Evaluate("properties.siteConfig.appSettings")!)
-            .Select(s => (Name: (string)s!["name"]!, Value: ArmExpression.ToText(s["value"])))
-            .ToDictionary(s => s.Name, s => s.Value, StringComparer.Ordinal);
+    private static readonly Dictionary<string, string> AppSettings = AppSettingsOf(Site);
+
+    private const string Vault = "⟨reference('keyVault').outputs.name.value⟩";
 
     /// <summary>What storage, Service Bus, Cosmos DB and Application Insights keys look like inside a connection string.</summary>
     private static readonly string[] SecretMarkers =
@@ -75,8 +74,10 @@ public sealed class FunctionAppTests
             "Cosmos__Endpoint", "Cosmos__Database",
             "Storage__BlobServiceUri", "Storage__QueueServiceUri",
             "ServiceBus__FullyQualifiedNamespace",
-            "KeyVault__Uri",
             "Auth__Authority", "Auth__Audience",
+            "Identity__LookupKey",
+            "Identity__EncryptionKeys__k1", "Identity__ActiveEncryptionKeyId",
+            "Identity__QrSigningKeys__qr1", "Identity__ActiveQrSigningKeyId",
         ];
 
         // Flex Consumption refuses FUNCTIONS_WORKER_RUNTIME / FUNCTIONS_EXTENSION_VERSION: not in the list.
@@ -115,7 +116,6 @@ public sealed class FunctionAppTests
         Assert.Equal("⟨reference('storage').outputs.blobEndpoint.value⟩", AppSettings["Storage__BlobServiceUri"]);
         Assert.Equal("⟨reference('storage').outputs.queueEndpoint.value⟩", AppSettings["Storage__QueueServiceUri"]);
         Assert.Equal("⟨reference('serviceBus').outputs.fullyQualifiedNamespace.value⟩", AppSettings["ServiceBus__FullyQualifiedNamespace"]);
-        Assert.Equal("⟨reference('keyVault').outputs.uri.value⟩", AppSettings["KeyVault__Uri"]);
     }
 
     [Fact]
@@ -132,4 +132,61 @@ public sealed class FunctionAppTests
         Assert.Contains("loginEndpoint", AppSettings["Auth__Authority"], StringComparison.Ordinal);
         Assert.Equal("api://healthserverless", AppSettings["Auth__Audience"]);
     }
+
+    [Fact]
+    public void Identity_key_material_comes_from_key_vault_secrets_through_key_vault_references()
+    {
+        Assert.Equal($"@Microsoft.KeyVault(VaultName={Vault};SecretName=identity-lookup-key)", AppSettings["Identity__LookupKey"]);
+        Assert.Equal($"@Microsoft.KeyVault(VaultName={Vault};SecretName=identity-encryption-k1)", AppSettings["Identity__EncryptionKeys__k1"]);
+        Assert.Equal($"@Microsoft.KeyVault(VaultName={Vault};SecretName=identity-qr-signing-qr1)", AppSettings["Identity__QrSigningKeys__qr1"]);
+        Assert.Equal("k1", AppSettings["Identity__ActiveEncryptionKeyId"]);
+        Assert.Equal("qr1", AppSettings["Identity__ActiveQrSigningKeyId"]);
+    }
+
+    [Fact]
+    public void Key_vault_references_are_resolved_with_the_apps_identity()
+    {
+        Assert.Equal("⟨reference('identity').outputs.id.value⟩", Site.Text("properties.keyVaultReferenceIdentity"));
+    }
+
+    [Fact]
+    public void No_identity_setting_holds_key_material_only_key_ids_and_references()
+    {
+        Assert.All(AppSettings.Where(s => s.Key.StartsWith("Identity__", StringComparison.Ordinal)), setting =>
+        {
+            if (setting.Key.StartsWith("Identity__Active", StringComparison.Ordinal))
+            {
+                Assert.Matches("^[a-z0-9]{1,8}$", setting.Value);
+            }
+            else
+            {
+                Assert.Matches(@"^@Microsoft\.KeyVault\(VaultName=[^;]+;SecretName=identity-[a-z0-9-]+\)$", setting.Value);
+            }
+        });
+    }
+
+    [Fact]
+    public void Rotating_adds_a_key_id_and_its_secret_reference_and_switches_the_active_id()
+    {
+        var rotated = new Dictionary<string, JsonNode?>
+        {
+            ["identityKeys"] = JsonNode.Parse("""
+                { "encryptionKeyIds": ["k1", "k2"], "activeEncryptionKeyId": "k2", "qrSigningKeyIds": ["qr1", "qr2"], "activeQrSigningKeyId": "qr2" }
+                """),
+        };
+
+        var settings = AppSettingsOf(Assert.Single(ArmTemplate.Compiled.Deploy("Microsoft.Web/sites", rotated)));
+
+        Assert.Equal($"@Microsoft.KeyVault(VaultName={Vault};SecretName=identity-encryption-k1)", settings["Identity__EncryptionKeys__k1"]);
+        Assert.Equal($"@Microsoft.KeyVault(VaultName={Vault};SecretName=identity-encryption-k2)", settings["Identity__EncryptionKeys__k2"]);
+        Assert.Equal($"@Microsoft.KeyVault(VaultName={Vault};SecretName=identity-qr-signing-qr1)", settings["Identity__QrSigningKeys__qr1"]);
+        Assert.Equal($"@Microsoft.KeyVault(VaultName={Vault};SecretName=identity-qr-signing-qr2)", settings["Identity__QrSigningKeys__qr2"]);
+        Assert.Equal("k2", settings["Identity__ActiveEncryptionKeyId"]);
+        Assert.Equal("qr2", settings["Identity__ActiveQrSigningKeyId"]);
+    }
+
+    private static Dictionary<string, string> AppSettingsOf(ArmResource site) =>
+        ((JsonArray)site.Evaluate("properties.siteConfig.appSettings")!)
+            .Select(s => (Name: (string)s!["name"]!, Value: ArmExpression.ToText(s["value"])))
+            .ToDictionary(s => s.Name, s => s.Value, StringComparer.Ordinal);
 }

@@ -18,8 +18,7 @@ public sealed class RoleTests
             "Storage Queue Data Contributor",      // queue triggers, Durable Task queues
             "Storage Table Data Contributor",      // Durable Task instance and history tables
             "Azure Service Bus Data Sender",       // publishing events to partners
-            "Key Vault Crypto User",               // resident-ID encryption, token and QR signing
-            "Key Vault Secrets User",
+            "Key Vault Secrets User",              // identity key secrets, read through Key Vault references
             "Monitoring Metrics Publisher",        // telemetry to Application Insights without a key
         ];
 

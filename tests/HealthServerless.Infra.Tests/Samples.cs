@@ -21,8 +21,8 @@ internal static class Samples
     {
         ["partners"] = JsonNode.Parse($$"""
             [
-              { "name": "pharmacy-001", "filter": "partnerId = 'pharmacy-001'", "principalId": "{{Pharmacy1Principal}}" },
-              { "name": "pharmacy-002", "filter": "partnerId = 'pharmacy-002'" },
+              { "name": "pharmacy-001", "filter": "partnerid = 'pharmacy-001'", "principalId": "{{Pharmacy1Principal}}" },
+              { "name": "pharmacy-002", "filter": "partnerid = 'pharmacy-002'" },
               { "name": "cdc-east", "filter": "region = 'east'", "principalId": "{{CdcPrincipal}}", "topic": "alerts" }
             ]
             """),

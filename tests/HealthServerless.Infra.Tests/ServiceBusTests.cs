@@ -45,7 +45,7 @@ public sealed class ServiceBusTests
         Assert.Equal(Subscriptions.Select(s => s.Name + "/$Default").Order(StringComparer.Ordinal), rules.Select(r => r.Name).Order(StringComparer.Ordinal));
         Assert.All(rules, r => Assert.Equal("SqlFilter", r.Text("properties.filterType")));
         Assert.Equal(
-            ["partnerId = 'pharmacy-001'", "partnerId = 'pharmacy-002'", "region = 'east'"],
+            ["partnerid = 'pharmacy-001'", "partnerid = 'pharmacy-002'", "region = 'east'"],
             rules.Select(r => r.Text("properties.sqlFilter.sqlExpression")!).Order(StringComparer.Ordinal));
     }
 

@@ -3,6 +3,8 @@
 // by endpoint + identity (AzureWebJobsStorage__credential = managedidentity, Cosmos__Endpoint,
 // ...). azd deploys the package into the deployment container, authenticated by the identity.
 
+import { identityKeyIds } from '../types.bicep'
+
 @description('Function App name.')
 param name string
 
@@ -31,7 +33,13 @@ param deploymentContainerUrl string
 param cosmosEndpoint string
 param cosmosDatabaseName string
 param serviceBusFullyQualifiedNamespace string
-param keyVaultUri string
+
+@description('Key Vault holding the identity key secrets, read through Key Vault references.')
+param keyVaultName string
+
+@description('Identity key ids: one Key Vault secret each (docs/operations.md, "Key rotation").')
+param identityKeys identityKeyIds
+
 param applicationInsightsName string
 
 @description('Entra ID token issuer the app accepts (Auth__Authority).')
@@ -48,6 +56,33 @@ param maximumInstanceCount int = 100
 @description('Memory per instance, MB.')
 @allowed([512, 2048, 4096])
 param instanceMemoryMB int = 2048
+
+// Identity key material (IdentityKeySettings, section Identity) as Key Vault references: the
+// platform reads the secrets with keyVaultReferenceIdentity and hands the app plain values.
+// The references name no version, so a new secret version is picked up at the next restart
+// (or within 24 hours). The template holds secret names only; operators create the values.
+var identitySecretSettings = [
+  {
+    name: 'Identity__LookupKey'
+    value: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=identity-lookup-key)'
+  }
+  { name: 'Identity__ActiveEncryptionKeyId', value: identityKeys.activeEncryptionKeyId }
+  { name: 'Identity__ActiveQrSigningKeyId', value: identityKeys.activeQrSigningKeyId }
+]
+
+var identityEncryptionKeySettings = [
+  for kid in identityKeys.encryptionKeyIds: {
+    name: 'Identity__EncryptionKeys__${kid}'
+    value: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=identity-encryption-${kid})'
+  }
+]
+
+var identityQrSigningKeySettings = [
+  for kid in identityKeys.qrSigningKeyIds: {
+    name: 'Identity__QrSigningKeys__${kid}'
+    value: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=identity-qr-signing-${kid})'
+  }
+]
 
 resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: applicationInsightsName
@@ -79,6 +114,8 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    // Key Vault references are resolved as the user-assigned identity (Key Vault Secrets User).
+    keyVaultReferenceIdentity: identityId
     functionAppConfig: {
       deployment: {
         storage: {
@@ -106,7 +143,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       http20Enabled: true
       // Flex Consumption sets the worker runtime and host version from functionAppConfig and
       // rejects FUNCTIONS_WORKER_RUNTIME / FUNCTIONS_EXTENSION_VERSION here.
-      appSettings: [
+      appSettings: concat([
         // Functions host and Durable Task hub storage, by identity.
         { name: 'AzureWebJobsStorage__accountName', value: storageAccountName }
         { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
@@ -121,10 +158,9 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Storage__BlobServiceUri', value: storageBlobEndpoint }
         { name: 'Storage__QueueServiceUri', value: storageQueueEndpoint }
         { name: 'ServiceBus__FullyQualifiedNamespace', value: serviceBusFullyQualifiedNamespace }
-        { name: 'KeyVault__Uri', value: keyVaultUri }
         { name: 'Auth__Authority', value: authAuthority }
         { name: 'Auth__Audience', value: authAudience }
-      ]
+      ], identitySecretSettings, identityEncryptionKeySettings, identityQrSigningKeySettings)
     }
   }
 

@@ -1,7 +1,10 @@
 // Key Vault in RBAC mode (no access policies) with soft delete and purge protection: a
-// deleted vault or key can be recovered for 90 days and cannot be purged early. It holds the
-// resident-ID encryption key and the token / QR signing keys; the keys never leave the vault
-// (not exportable), the app calls wrap/unwrap and sign/verify with its managed identity.
+// deleted vault or secret can be recovered for 90 days and cannot be purged early. It holds
+// the resident identity key material as secrets (identity-lookup-key,
+// identity-encryption-<id>, identity-qr-signing-<id>), which the Function App reads through
+// Key Vault references in its app settings. The template creates no secret: operators create
+// the values once (docs/operations.md, "Identity keys"), so no key material passes through a
+// deployment. Token signing is Entra ID's, not this vault's.
 
 @description('Vault name (3-24 characters).')
 param name string
@@ -11,31 +14,6 @@ param location string
 
 @description('Tags.')
 param tags object
-
-@description('Keys to create; each rotates itself per its rotation policy. Old versions stay enabled, so data encrypted or signed with them still reads.')
-param keys object[] = [
-  {
-    name: 'id-encryption'
-    kty: 'RSA'
-    keySize: 3072
-    keyOps: ['wrapKey', 'unwrapKey', 'encrypt', 'decrypt']
-    rotateAfter: 'P1Y'
-  }
-  {
-    name: 'token-signing'
-    kty: 'EC'
-    curveName: 'P-256'
-    keyOps: ['sign', 'verify']
-    rotateAfter: 'P90D'
-  }
-  {
-    name: 'qr-signing'
-    kty: 'EC'
-    curveName: 'P-256'
-    keyOps: ['sign', 'verify']
-    rotateAfter: 'P90D'
-  }
-]
 
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   name: name
@@ -54,31 +32,6 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
     publicNetworkAccess: 'Enabled'
   }
 }
-
-resource vaultKeys 'Microsoft.KeyVault/vaults/keys@2023-07-01' = [
-  for key in keys: {
-    parent: vault
-    name: key.name
-    properties: {
-      kty: key.kty
-      keySize: key.?keySize
-      curveName: key.?curveName
-      keyOps: key.keyOps
-      attributes: {
-        enabled: true
-        exportable: false
-      }
-      rotationPolicy: {
-        lifetimeActions: [
-          {
-            trigger: { timeAfterCreate: key.rotateAfter }
-            action: { type: 'rotate' }
-          }
-        ]
-      }
-    }
-  }
-]
 
 output name string = vault.name
 output uri string = vault.properties.vaultUri

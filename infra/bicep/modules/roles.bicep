@@ -20,7 +20,6 @@ var roleIds = {
   storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
   serviceBusDataSender: '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39'
-  keyVaultCryptoUser: '12338af0-0e69-4776-bea7-57ae8d297424'
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
 }
@@ -34,12 +33,6 @@ var storageRoleIds = [
   roleIds.storageBlobDataOwner
   roleIds.storageQueueDataContributor
   roleIds.storageTableDataContributor
-]
-
-// Key Vault: use keys (wrap/unwrap, sign/verify) and read secrets; cannot create, rotate or delete.
-var keyVaultRoleIds = [
-  roleIds.keyVaultCryptoUser
-  roleIds.keyVaultSecretsUser
 ]
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
@@ -94,17 +87,17 @@ resource topicSenders 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
   }
 ]
 
-resource keyVaultRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
-  for roleId in keyVaultRoleIds: {
-    name: guid(keyVault.id, appPrincipalId, roleId)
-    scope: keyVault
-    properties: {
-      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleId)
-      principalId: appPrincipalId
-      principalType: 'ServicePrincipal'
-    }
+// Key Vault: read secrets (the Key Vault references in app settings resolve as this identity);
+// cannot create, change or delete them, and no access to keys or certificates.
+resource keyVaultSecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(keyVault.id, appPrincipalId, roleIds.keyVaultSecretsUser)
+  scope: keyVault
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds.keyVaultSecretsUser)
+    principalId: appPrincipalId
+    principalType: 'ServicePrincipal'
   }
-]
+}
 
 // Application Insights with local auth off accepts telemetry only from this role.
 resource telemetryPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = {

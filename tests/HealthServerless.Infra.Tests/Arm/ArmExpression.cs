@@ -135,6 +135,19 @@ internal static partial class ArmExpression
                 break;
         }
 
+        // Functions that build arrays and objects keep unknown elements as they are.
+        switch (name)
+        {
+            case "createarray":
+                return new JsonArray([.. args.Select(a => a?.DeepClone())]);
+            case "createobject":
+                return CreateObject(args);
+            case "concat" when args.Count > 0 && args.All(a => a is JsonArray):
+                return new JsonArray([.. args.SelectMany(a => ((JsonArray)a!).Select(i => i?.DeepClone()))]);
+            default:
+                break;
+        }
+
         if (args.Any(Symbolic.Is))
         {
             return Symbolic.Of(call.Text);
@@ -145,11 +158,7 @@ internal static partial class ArmExpression
             "true" => JsonValue.Create(true),
             "false" => JsonValue.Create(false),
             "null" => null,
-            "createarray" => new JsonArray([.. args.Select(a => a?.DeepClone())]),
-            "createobject" => CreateObject(args),
-            "concat" => args.All(a => a is JsonArray)
-                ? new JsonArray([.. args.SelectMany(a => ((JsonArray)a!).Select(i => i?.DeepClone()))])
-                : JsonValue.Create(string.Concat(args.Select(ToText))),
+            "concat" => JsonValue.Create(string.Concat(args.Select(ToText))),
             "length" => JsonValue.Create(args[0] switch
             {
                 JsonArray array => array.Count,

@@ -1,0 +1,15 @@
+namespace HealthServerless.Core.Events;
+
+/// <summary>
+/// The topics events leave the system on: Service Bus topics on Azure (infra/bicep), queues
+/// <c>events-&lt;topic&gt;</c> on one machine.
+/// </summary>
+public static class EventTopics
+{
+    /// <summary>Prescriptions for partner pharmacies, in order per prescription: a session id is required.</summary>
+    public const string Prescriptions = "prescriptions";
+
+    public const string Alerts = "alerts";
+
+    public static IReadOnlyList<string> All { get; } = [Prescriptions, Alerts];
+}
