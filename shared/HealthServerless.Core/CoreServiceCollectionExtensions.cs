@@ -11,6 +11,7 @@ public static class CoreServiceCollectionExtensions
     {
         services.AddOptions<BookingOptions>().BindConfiguration(BookingOptions.Section);
         services.AddSingleton<ResidentRegistration>();
+        services.AddSingleton<AccessAudit>();
         services.AddSingleton<ScheduleService>();
         services.AddSingleton<BookingService>();
         services.AddSingleton<VisitService>();

@@ -17,7 +17,7 @@ namespace HealthServerless.Functions.Booking;
 
 /// <summary>Schedules, real-name booking, cancellation, walk-ins and check-in (§6, §8).</summary>
 public sealed class BookingHttpFunctions(
-    ScheduleService schedules, BookingService bookings, VisitService visits, ResidentRegistration registration, HealthCodeTokens tokens)
+    ScheduleService schedules, BookingService bookings, VisitService visits, ResidentRegistration registration, HealthCodeTokens tokens, AccessAudit audit)
 {
     [Function("PublishSession")]
     [Authorize(Roles = Roles.Staff)]
@@ -97,6 +97,7 @@ public sealed class BookingHttpFunctions(
         var body = await req.ReadJsonAsync<WalkInRequest>(cancellationToken);
         var caller = req.Caller().RequireInstitution(institutionId);
         var code = await IdentityHttpFunctions.VerifiedCodeAsync(registration, tokens, body.QrToken, cancellationToken);
+        await audit.RecordAsync(caller, code.CodeId, "walk-in-booked", cancellationToken);
         var booking = await bookings.BookOnsiteAsync(caller, code.CodeId, new BookSlot(institutionId, body.SessionId, body.SlotId), cancellationToken);
         return ApiResults.Created($"/api/health-codes/{code.CodeId}/bookings/{booking.BookingId}", booking);
     }
@@ -111,6 +112,7 @@ public sealed class BookingHttpFunctions(
         var body = await req.ReadJsonAsync<CheckInRequest>(cancellationToken);
         var caller = req.Caller().RequireInstitution(institutionId);
         var code = await IdentityHttpFunctions.VerifiedCodeAsync(registration, tokens, body.QrToken, cancellationToken);
+        await audit.RecordAsync(caller, code.CodeId, "checked-in", cancellationToken);
         return ApiResults.Ok(await visits.CheckInAsync(caller, institutionId, code.CodeId, cancellationToken));
     }
 

@@ -25,7 +25,7 @@ public sealed record VerifyHealthCodeRequest([property: Required, StringLength(2
 public sealed record HealthCodeVerificationResponse(string CodeId, string Name, string IdNumberMasked, DateTimeOffset ExpiresAt);
 
 /// <summary>Resident registration and the health code (§17): one person, one code, a short-lived signed QR token.</summary>
-public sealed class IdentityHttpFunctions(ResidentRegistration registration, HealthCodeTokens tokens)
+public sealed class IdentityHttpFunctions(ResidentRegistration registration, HealthCodeTokens tokens, AccessAudit audit)
 {
     [Function("RegisterResident")]
     [Authorize(Roles = Roles.Citizen)]
@@ -66,8 +66,16 @@ public sealed class IdentityHttpFunctions(ResidentRegistration registration, Hea
     {
         var body = await req.ReadJsonAsync<VerifyHealthCodeRequest>(cancellationToken);
         var code = await VerifiedCodeAsync(registration, tokens, body.Token, cancellationToken);
+        await audit.RecordAsync(req.Caller(), code.CodeId, "health-code-verified", cancellationToken);
         return ApiResults.Ok(new HealthCodeVerificationResponse(code.CodeId, code.Name, code.IdNumberMasked, tokens.Verify(body.Token).ExpiresAt!.Value));
     }
+
+    [Function("ListAccessAudit")]
+    [Authorize(Roles = $"{Roles.Staff},{Roles.Admin}")]
+    [ProducesJson(typeof(IReadOnlyList<Core.Booking.AuditRecord>))]
+    public async Task<IActionResult> ListAudit(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "institutions/{institutionId}/audit")] HttpRequest req, string institutionId, CancellationToken cancellationToken) =>
+        ApiResults.Ok(await audit.ListAsync(req.Caller(), institutionId, cancellationToken));
 
     [Function("GetHealthCodeKeys")]
     [AllowAnonymous]

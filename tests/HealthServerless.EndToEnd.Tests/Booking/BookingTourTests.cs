@@ -48,6 +48,10 @@ public sealed class BookingTourTests(AppHost app) : IClassFixture<AppHost>
         var expired = await staff.PostAsync($"/api/institutions/{BookingApi.Institution}/check-ins", PlatformTests.Json($$"""{"qrToken":"{{qr["token"]}}"}"""), Ct);
         await PlatformTests.AssertProblemAsync(expired, HttpStatusCode.Gone);
 
+        var audit = await api.GetArrayAsync(staff, $"/api/institutions/{BookingApi.Institution}/audit");
+        Assert.Contains(audit, a => (string?)a!["action"] == "health-code-verified" && (string?)a["subject"] == code && (string?)a["actor"] == "staff-1");
+        Assert.Contains(audit, a => (string?)a!["action"] == "checked-in" && (string?)a["subject"] == code);
+
         var keys = await app.Client().GetFromJsonAsync<JsonObject>("/api/health-codes/keys", Ct);
         Assert.Equal("ES256", (string?)keys!["keys"]![0]!["alg"]);
         api.AssertNoIdNumberLeaked(app.Logs);
