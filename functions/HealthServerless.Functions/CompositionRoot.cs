@@ -67,6 +67,7 @@ public static class CompositionRoot
         IdentityKeySettings.AddIdentityKeys(services, configuration);
         services.AddSingleton<LoggedNotificationSender>();
         services.AddSingleton<INotificationSender>(sp => sp.GetRequiredService<LoggedNotificationSender>());
+        Licensing.LicensingRegistration.AddLicensing(services, configuration);
 
         return services;
     }

@@ -25,5 +25,10 @@ public static class StoreContainers
         Booking.BookingContainers.NoShows,
         Booking.BookingContainers.Reminders,
         Booking.BookingContainers.Audit,
+        Licensing.LicensingContainers.Applications,
+        Licensing.LicensingContainers.Queues,
+        Licensing.LicensingContainers.Audit,
+        Licensing.LicensingContainers.Certificates,
+        Licensing.LicensingContainers.Registry,
     ];
 }
