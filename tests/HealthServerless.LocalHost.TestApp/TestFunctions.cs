@@ -75,10 +75,18 @@ public sealed class ApprovalOrchestrator : TaskOrchestrator<ApprovalRequest, str
 
 public sealed class RecordDecisionActivity(Observations observations) : TaskActivity<string, string>
 {
-    public override Task<string> RunAsync(TaskActivityContext context, string input)
+    public override async Task<string> RunAsync(TaskActivityContext context, string input)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        observations.Events.Enqueue($"activity:start:{input}");
+        if (input.EndsWith(":slow", StringComparison.Ordinal))
+        {
+            // Long enough for a test to stop the host while it runs.
+            await Task.Delay(TimeSpan.FromSeconds(2));
+        }
+
         observations.Events.Enqueue($"activity:{input}");
-        return Task.FromResult($"recorded {input}");
+        return $"recorded {input}";
     }
 }
 

@@ -164,6 +164,40 @@ public sealed class TriggerTests(AzuriteFixture fixture) : IClassFixture<Azurite
         Assert.Equal("recorded bob:approved", done.ReadOutputAs<string>());
     }
 
+    [Fact]
+    public async Task Stopping_the_host_mid_activity_finishes_the_step_first_so_the_next_host_loses_no_time()
+    {
+        var settings = TestAppHost.Settings(fixture.Azurite, TestAppHost.NewTaskHub());
+        string id;
+        Observations firstRun;
+        await using (var first = await TestAppHost.StartAsync(settings))
+        {
+            firstRun = first.Services.GetRequiredService<Observations>();
+            var client = first.Services.GetRequiredService<DurableTaskClient>();
+            id = await client.ScheduleNewOrchestrationInstanceAsync(nameof(ApprovalOrchestrator), new ApprovalRequest("carol"), Ct);
+            await Eventually.ReturnsAsync<OrchestrationMetadata?>(
+                () => client.GetInstanceAsync(id, getInputsAndOutputs: true, Ct),
+                state => state?.SerializedCustomStatus?.Contains("waiting for decision", StringComparison.Ordinal) == true,
+                what: "the orchestration to wait");
+            await client.RaiseEventAsync(id, "Decision", "slow", Ct);
+            await Eventually.TrueAsync(() => firstRun.Events.Contains("activity:start:carol:slow"), what: "the slow activity to start");
+        }
+
+        // The stop waited for the activity instead of cutting it off.
+        Assert.Contains("activity:carol:slow", firstRun.Events);
+
+        await using var second = await TestAppHost.StartAsync(settings);
+        var secondClient = second.Services.GetRequiredService<DurableTaskClient>();
+
+        // Well inside the minute a message the old host had taken would stay invisible.
+        using var soon = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        soon.CancelAfter(TimeSpan.FromSeconds(20));
+        var done = await secondClient.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, soon.Token);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        Assert.Equal("recorded carol:slow", done.ReadOutputAs<string>());
+        Assert.DoesNotContain(second.Services.GetRequiredService<Observations>().Events, e => e.StartsWith("activity:", StringComparison.Ordinal));
+    }
+
     /// <summary>Waits on the durable backend end with the test, or after a minute at the latest.</summary>
     private static CancellationToken Deadline() =>
         CancellationTokenSource.CreateLinkedTokenSource(Ct, new CancellationTokenSource(TimeSpan.FromMinutes(1)).Token).Token;

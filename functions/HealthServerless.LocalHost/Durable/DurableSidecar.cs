@@ -15,16 +15,18 @@ namespace HealthServerless.LocalHost.Durable;
 /// </summary>
 public sealed class DurableSidecar : IAsyncDisposable
 {
+    private static readonly TimeSpan PollingInterval = TimeSpan.FromSeconds(1);
+
     private readonly WebApplication _host;
 
-    private DurableSidecar(WebApplication host, GrpcChannel channel, IOrchestrationService service)
+    private readonly LocalOrchestrationService _service;
+
+    private DurableSidecar(WebApplication host, GrpcChannel channel, LocalOrchestrationService service)
     {
         _host = host;
         Channel = channel;
         _service = service;
     }
-
-    private readonly IOrchestrationService _service;
 
     public GrpcChannel Channel { get; }
 
@@ -37,7 +39,11 @@ public sealed class DurableSidecar : IAsyncDisposable
             LoggerFactory = loggerFactory,
             // Idle queues are polled at most this far apart; the 30 s default makes a lone
             // approval step wait visibly on a quiet machine.
-            MaxQueuePollingInterval = TimeSpan.FromSeconds(1),
+            MaxQueuePollingInterval = PollingInterval,
+            // What a stopped or crashed host held comes back after this (five minutes by default).
+            // Nothing renews it here (the sidecar does not), so it must outlast the longest activity or episode.
+            ControlQueueVisibilityTimeout = TimeSpan.FromMinutes(1),
+            WorkItemQueueVisibilityTimeout = TimeSpan.FromMinutes(1),
         });
         await service.CreateIfNotExistsAsync();
 
@@ -46,7 +52,8 @@ public sealed class DurableSidecar : IAsyncDisposable
         builder.Services.AddSingleton(loggerFactory);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
         builder.Services.AddGrpc();
-        builder.Services.AddSingleton(await StartedOrchestrationService.StartAsync(service));
+        var local = await LocalOrchestrationService.StartAsync(service);
+        builder.Services.AddSingleton<IOrchestrationService>(local);
         builder.Services.AddSingleton<IOrchestrationServiceClient>(service);
         builder.Services.AddSingleton<TaskHubGrpcServer>();
         var host = builder.Build();
@@ -54,8 +61,14 @@ public sealed class DurableSidecar : IAsyncDisposable
         await host.StartAsync(cancellationToken);
 
         var address = host.Urls.Single().Replace("[::1]", "127.0.0.1", StringComparison.Ordinal);
-        return new DurableSidecar(host, GrpcChannel.ForAddress(address), host.Services.GetRequiredService<IOrchestrationService>());
+        return new DurableSidecar(host, GrpcChannel.ForAddress(address), local);
     }
+
+    /// <summary>
+    /// Runs the work in progress to its next wait and then hands the worker nothing more, so a stop
+    /// loses no time (see <see cref="LocalOrchestrationService"/>). Called while the worker is still connected.
+    /// </summary>
+    public Task<int> DrainAsync(TimeSpan timeout) => _service.DrainAsync(2 * PollingInterval, timeout);
 
     public async ValueTask DisposeAsync()
     {
@@ -65,5 +78,6 @@ public sealed class DurableSidecar : IAsyncDisposable
         await _host.DisposeAsync();
         // The dispatcher stops the service when a worker had connected; otherwise it is stopped here.
         await _service.StopAsync();
+        _service.Dispose();
     }
 }

@@ -50,10 +50,22 @@ public sealed class LicenceApprovalOrchestrationTests : IAsyncLifetime
         }
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        _host = await DurableTaskTestHost.StartAsync(LicensingDurableFunctions.Register, new DurableTaskTestHostOptions
+        // The test host binds the port it is given without asking the OS first; another test may
+        // take it in between, so a failed bind is retried on a fresh port.
+        for (var attempt = 1; _host is null; attempt++)
         {
-            ConfigureServices = services => services.AddSingleton<IConfiguration>(configuration).AddHealthServerless(configuration),
-        });
+            try
+            {
+                _host = await DurableTaskTestHost.StartAsync(LicensingDurableFunctions.Register, new DurableTaskTestHostOptions
+                {
+                    Port = EmulatorProcess.FreePort(),
+                    ConfigureServices = services => services.AddSingleton<IConfiguration>(configuration).AddHealthServerless(configuration),
+                });
+            }
+            catch (IOException) when (attempt < 5)
+            {
+            }
+        }
     }
 
     public async ValueTask DisposeAsync()
