@@ -3,7 +3,7 @@
 // Function App reaches every service with its user-assigned managed identity.
 targetScope = 'resourceGroup'
 
-import { identityKeyIds, partner } from 'types.bicep'
+import { certificateKeyIds, identityKeyIds, partner } from 'types.bicep'
 
 @minLength(1)
 @maxLength(64)
@@ -29,6 +29,12 @@ param identityKeys identityKeyIds = {
   activeEncryptionKeyId: 'k1'
   qrSigningKeyIds: ['qr1']
   activeQrSigningKeyId: 'qr1'
+}
+
+@description('Certificate signing key ids, each read from its Key Vault secret; change them to rotate the licensing authority\'s key (docs/operations.md, "Key rotation").')
+param certificateKeys certificateKeyIds = {
+  signingKeyIds: ['cert1']
+  activeSigningKeyId: 'cert1'
 }
 
 @description('Cosmos DB capacity: serverless (pay per request, the default) or autoscale (provisioned RU/s shared by the database).')
@@ -92,6 +98,7 @@ module cosmos 'modules/cosmos.bicep' = {
     tags: tags
     databaseName: databaseName
     containerNames: storeContainers.names
+    timeToLiveSeconds: storeContainers.timeToLiveSeconds
     partitionKeyPath: storeContainers.partitionKeyPath
     throughputMode: cosmosThroughputMode
     autoscaleMaxThroughput: cosmosAutoscaleMaxThroughput
@@ -151,6 +158,7 @@ module functionApp 'modules/functionApp.bicep' = {
     serviceBusFullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
     keyVaultName: keyVault.outputs.name
     identityKeys: identityKeys
+    certificateKeys: certificateKeys
     applicationInsightsName: monitoring.outputs.applicationInsightsName
     authAuthority: authAuthority
     authAudience: authAudience

@@ -36,3 +36,14 @@ type identityKeyIds = {
   @description('The QR signing key id new health-code tokens are signed with; one of qrSigningKeyIds.')
   activeQrSigningKeyId: string
 }
+
+@export()
+@description('Ids of the licensing authority\'s certificate signing keys the app reads from Key Vault secrets (docs/operations.md, "Key rotation"). Ids are letters and digits.')
+type certificateKeyIds = {
+  @description('Signing key ids; each is secret licensing-certificate-signing-<id> (base64 PKCS#8 ECDSA P-256). All verify; keep an id while any certificate signed with it is valid.')
+  @minLength(1)
+  signingKeyIds: string[]
+
+  @description('The signing key id new certificates are signed with; one of signingKeyIds.')
+  activeSigningKeyId: string
+}

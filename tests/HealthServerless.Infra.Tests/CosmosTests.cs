@@ -20,6 +20,16 @@ public sealed class CosmosTests
     }
 
     [Fact]
+    public void Containers_expire_documents_exactly_where_the_code_declares_a_time_to_live()
+    {
+        var declared = StoreContainers.All.Where(c => c.TimeToLive is not null).ToDictionary(c => c.Name, c => ((int)c.TimeToLive!.Value.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var deployed = Containers.Where(c => c.Text("properties.resource.defaultTtl") is not null).ToDictionary(c => c.ShortName, c => c.Text("properties.resource.defaultTtl")!);
+
+        Assert.Equal(declared.OrderBy(p => p.Key, StringComparer.Ordinal), deployed.OrderBy(p => p.Key, StringComparer.Ordinal));
+        Assert.Contains(StoreContainers.Idempotency.Name, deployed.Keys);
+    }
+
+    [Fact]
     public void Every_container_is_partitioned_on_the_path_the_code_writes()
     {
         Assert.All(Containers, c =>

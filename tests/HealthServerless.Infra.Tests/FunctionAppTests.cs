@@ -78,6 +78,7 @@ public sealed class FunctionAppTests
             "Identity__LookupKey",
             "Identity__EncryptionKeys__k1", "Identity__ActiveEncryptionKeyId",
             "Identity__QrSigningKeys__qr1", "Identity__ActiveQrSigningKeyId",
+            "Licensing__CertificateSigningKeys__cert1", "Licensing__ActiveCertificateKeyId",
         ];
 
         // Flex Consumption refuses FUNCTIONS_WORKER_RUNTIME / FUNCTIONS_EXTENSION_VERSION: not in the list.
@@ -144,23 +145,32 @@ public sealed class FunctionAppTests
     }
 
     [Fact]
+    public void Certificate_signing_keys_come_from_key_vault_secrets_through_key_vault_references()
+    {
+        Assert.Equal($"@Microsoft.KeyVault(VaultName={Vault};SecretName=licensing-certificate-signing-cert1)", AppSettings["Licensing__CertificateSigningKeys__cert1"]);
+        Assert.Equal("cert1", AppSettings["Licensing__ActiveCertificateKeyId"]);
+    }
+
+    [Fact]
     public void Key_vault_references_are_resolved_with_the_apps_identity()
     {
         Assert.Equal("⟨reference('identity').outputs.id.value⟩", Site.Text("properties.keyVaultReferenceIdentity"));
     }
 
     [Fact]
-    public void No_identity_setting_holds_key_material_only_key_ids_and_references()
+    public void No_key_setting_holds_key_material_only_key_ids_and_references()
     {
-        Assert.All(AppSettings.Where(s => s.Key.StartsWith("Identity__", StringComparison.Ordinal)), setting =>
+        var keySettings = AppSettings.Where(s => s.Key.StartsWith("Identity__", StringComparison.Ordinal) || s.Key.StartsWith("Licensing__", StringComparison.Ordinal)).ToList();
+        Assert.Equal(7, keySettings.Count);
+        Assert.All(keySettings, setting =>
         {
-            if (setting.Key.StartsWith("Identity__Active", StringComparison.Ordinal))
+            if (setting.Key.Contains("__Active", StringComparison.Ordinal))
             {
                 Assert.Matches("^[a-z0-9]{1,8}$", setting.Value);
             }
             else
             {
-                Assert.Matches(@"^@Microsoft\.KeyVault\(VaultName=[^;]+;SecretName=identity-[a-z0-9-]+\)$", setting.Value);
+                Assert.Matches(@"^@Microsoft\.KeyVault\(VaultName=[^;]+;SecretName=(identity|licensing)-[a-z0-9-]+\)$", setting.Value);
             }
         });
     }
@@ -173,6 +183,7 @@ public sealed class FunctionAppTests
             ["identityKeys"] = JsonNode.Parse("""
                 { "encryptionKeyIds": ["k1", "k2"], "activeEncryptionKeyId": "k2", "qrSigningKeyIds": ["qr1", "qr2"], "activeQrSigningKeyId": "qr2" }
                 """),
+            ["certificateKeys"] = JsonNode.Parse("""{ "signingKeyIds": ["cert1", "cert2"], "activeSigningKeyId": "cert2" }"""),
         };
 
         var settings = AppSettingsOf(Assert.Single(ArmTemplate.Compiled.Deploy("Microsoft.Web/sites", rotated)));
@@ -183,6 +194,9 @@ public sealed class FunctionAppTests
         Assert.Equal($"@Microsoft.KeyVault(VaultName={Vault};SecretName=identity-qr-signing-qr2)", settings["Identity__QrSigningKeys__qr2"]);
         Assert.Equal("k2", settings["Identity__ActiveEncryptionKeyId"]);
         Assert.Equal("qr2", settings["Identity__ActiveQrSigningKeyId"]);
+        Assert.Equal($"@Microsoft.KeyVault(VaultName={Vault};SecretName=licensing-certificate-signing-cert1)", settings["Licensing__CertificateSigningKeys__cert1"]);
+        Assert.Equal($"@Microsoft.KeyVault(VaultName={Vault};SecretName=licensing-certificate-signing-cert2)", settings["Licensing__CertificateSigningKeys__cert2"]);
+        Assert.Equal("cert2", settings["Licensing__ActiveCertificateKeyId"]);
     }
 
     private static Dictionary<string, string> AppSettingsOf(ArmResource site) =>

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using HealthServerless.Core.Identity;
+using HealthServerless.Functions.Platform;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -66,6 +67,8 @@ public sealed class IdentityKeySettings
         {
             return settings;
         }
+
+        LocalKeys.RefuseToGenerateOnAzure(configuration, "Identity:LookupKey");
 
         lock (FileLock)
         {

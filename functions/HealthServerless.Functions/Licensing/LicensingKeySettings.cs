@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using HealthServerless.Core.Licensing;
+using HealthServerless.Functions.Platform;
 using Microsoft.Extensions.Configuration;
 
 namespace HealthServerless.Functions.Licensing;
@@ -41,6 +42,8 @@ public sealed class LicensingKeySettings
         {
             return settings;
         }
+
+        LocalKeys.RefuseToGenerateOnAzure(configuration, "Licensing:CertificateSigningKeys");
 
         lock (FileLock)
         {

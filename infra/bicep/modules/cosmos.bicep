@@ -17,6 +17,9 @@ param databaseName string
 @description('Container names, as declared in StoreContainers.All.')
 param containerNames string[]
 
+@description('Default time to live in seconds per container name (StoreContainer.TimeToLive); containers not named keep their documents.')
+param timeToLiveSeconds object
+
 @description('Partition key path of every container (StoreContainer.PartitionKeyPath).')
 param partitionKeyPath string
 
@@ -63,14 +66,17 @@ resource account 'Microsoft.DocumentDB/databaseAccounts@2024-11-15' = {
       for containerName in containerNames: {
         name: containerName
         properties: {
-          resource: {
-            id: containerName
-            partitionKey: {
-              paths: [partitionKeyPath]
-              kind: 'Hash'
-              version: 2
-            }
-          }
+          resource: union(
+            {
+              id: containerName
+              partitionKey: {
+                paths: [partitionKeyPath]
+                kind: 'Hash'
+                version: 2
+              }
+            },
+            contains(timeToLiveSeconds, containerName) ? { defaultTtl: timeToLiveSeconds[containerName] } : {}
+          )
         }
       }
     ]

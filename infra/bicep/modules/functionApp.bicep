@@ -3,7 +3,7 @@
 // by endpoint + identity (AzureWebJobsStorage__credential = managedidentity, Cosmos__Endpoint,
 // ...). azd deploys the package into the deployment container, authenticated by the identity.
 
-import { identityKeyIds } from '../types.bicep'
+import { certificateKeyIds, identityKeyIds } from '../types.bicep'
 
 @description('Function App name.')
 param name string
@@ -39,6 +39,9 @@ param keyVaultName string
 
 @description('Identity key ids: one Key Vault secret each (docs/operations.md, "Key rotation").')
 param identityKeys identityKeyIds
+
+@description('Certificate signing key ids: one Key Vault secret each (docs/operations.md, "Key rotation").')
+param certificateKeys certificateKeyIds
 
 param applicationInsightsName string
 
@@ -81,6 +84,18 @@ var identityQrSigningKeySettings = [
   for kid in identityKeys.qrSigningKeyIds: {
     name: 'Identity__QrSigningKeys__${kid}'
     value: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=identity-qr-signing-${kid})'
+  }
+]
+
+// The licensing authority's certificate signing keys (LicensingKeySettings, section Licensing), the same way.
+var certificateKeySettings = [
+  { name: 'Licensing__ActiveCertificateKeyId', value: certificateKeys.activeSigningKeyId }
+]
+
+var certificateSigningKeySettings = [
+  for kid in certificateKeys.signingKeyIds: {
+    name: 'Licensing__CertificateSigningKeys__${kid}'
+    value: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=licensing-certificate-signing-${kid})'
   }
 ]
 
@@ -160,7 +175,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'ServiceBus__FullyQualifiedNamespace', value: serviceBusFullyQualifiedNamespace }
         { name: 'Auth__Authority', value: authAuthority }
         { name: 'Auth__Audience', value: authAudience }
-      ], identitySecretSettings, identityEncryptionKeySettings, identityQrSigningKeySettings)
+      ], identitySecretSettings, identityEncryptionKeySettings, identityQrSigningKeySettings, certificateKeySettings, certificateSigningKeySettings)
     }
   }
 

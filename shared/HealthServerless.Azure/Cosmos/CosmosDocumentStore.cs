@@ -23,7 +23,11 @@ public sealed class CosmosDocumentStore(CosmosClient client, string databaseName
         await client.CreateDatabaseIfNotExistsAsync(_database.Id, cancellationToken: cancellationToken);
         foreach (var container in containers)
         {
-            await _database.CreateContainerIfNotExistsAsync(container.Name, StoreContainer.PartitionKeyPath, cancellationToken: cancellationToken);
+            var properties = new ContainerProperties(container.Name, StoreContainer.PartitionKeyPath)
+            {
+                DefaultTimeToLive = container.TimeToLive is { } ttl ? (int)ttl.TotalSeconds : null,
+            };
+            await _database.CreateContainerIfNotExistsAsync(properties, cancellationToken: cancellationToken);
         }
     }
 

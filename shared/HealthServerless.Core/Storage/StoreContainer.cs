@@ -26,6 +26,12 @@ public sealed partial record StoreContainer
 
     public string PartitionKeyMeaning { get; }
 
+    /// <summary>
+    /// How long a document lives after its last write where the store can expire documents
+    /// (Cosmos DB's default time to live); null keeps documents until they are deleted.
+    /// </summary>
+    public TimeSpan? TimeToLive { get; init; }
+
     public override string ToString() => Name;
 
     [GeneratedRegex("^[a-z][a-z0-9-]{1,62}$")]

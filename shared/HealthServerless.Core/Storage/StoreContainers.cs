@@ -7,8 +7,11 @@ namespace HealthServerless.Core.Storage;
 /// </summary>
 public static class StoreContainers
 {
-    /// <summary>Responses to requests carrying an Idempotency-Key, one partition per caller.</summary>
-    public static StoreContainer Idempotency { get; } = new("idempotency", "caller (token subject)");
+    /// <summary>
+    /// Responses to requests carrying an Idempotency-Key, one partition per caller. A record
+    /// answers replays for a day (IdempotencyMiddleware.Retention); Cosmos DB deletes it an hour later.
+    /// </summary>
+    public static StoreContainer Idempotency { get; } = new("idempotency", "caller (token subject)") { TimeToLive = TimeSpan.FromHours(25) };
 
     public static IReadOnlyList<StoreContainer> All { get; } =
     [

@@ -187,6 +187,13 @@ internal static partial class ArmExpression
             "and" => JsonValue.Create(args.All(IsTrue)),
             "or" => JsonValue.Create(args.Any(IsTrue)),
             "union" => Union(args),
+            "contains" => JsonValue.Create(args[0] switch
+            {
+                JsonObject obj => obj.Any(p => string.Equals(p.Key, ToText(args[1]), StringComparison.OrdinalIgnoreCase)),
+                JsonArray array => array.Any(item => JsonNode.DeepEquals(item, args[1])),
+                var v => ToText(v).Contains(ToText(args[1]), StringComparison.Ordinal),
+            }),
+            "if" => (IsTrue(args[0]) ? args[1] : args[2])?.DeepClone(),
             "tolower" => JsonValue.Create(ToText(args[0]).ToLowerInvariant()),
             "toupper" => JsonValue.Create(ToText(args[0]).ToUpperInvariant()),
             "string" => JsonValue.Create(args[0] is JsonValue ? ToText(args[0]) : args[0]?.ToJsonString() ?? "null"),

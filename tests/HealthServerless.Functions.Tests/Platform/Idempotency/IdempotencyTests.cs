@@ -21,6 +21,15 @@ public sealed class IdempotencyTests : IAsyncLifetime
     public ValueTask DisposeAsync() => _host.DisposeAsync();
 
     [Fact]
+    public void Cosmos_DB_keeps_a_record_past_the_time_it_answers_replays_and_no_longer()
+    {
+        var ttl = StoreContainers.Idempotency.TimeToLive!.Value;
+
+        Assert.True(ttl > IdempotencyMiddleware.Retention);
+        Assert.True(ttl <= IdempotencyMiddleware.Retention + TimeSpan.FromHours(2));
+    }
+
+    [Fact]
     public async Task A_retry_with_the_same_key_and_body_replays_the_first_response_without_running_again()
     {
         var first = await Create("alice", "key-1", Body);

@@ -1,0 +1,60 @@
+using HealthServerless.Core.Identity;
+using HealthServerless.Functions.Identity;
+using HealthServerless.Functions.Licensing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace HealthServerless.Functions.Tests.Platform;
+
+/// <summary>Keys are generated into a local file on one machine only; on Azure missing keys stop the app.</summary>
+public sealed class LocalKeysTests : IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "hs-keys-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_folder))
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+    }
+
+    private IConfiguration Configuration(bool onAzure) => new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+    {
+        ["WEBSITE_SITE_NAME"] = onAzure ? "hs-prod-api" : null,
+        ["Licensing:LocalKeyFile"] = Path.Combine(_folder, "licensing.json"),
+        ["Identity:LocalKeyFile"] = Path.Combine(_folder, "identity.json"),
+    }).Build();
+
+    [Fact]
+    public void On_Azure_a_missing_certificate_signing_key_stops_the_app_instead_of_generating_one()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => LicensingKeySettings.CreateSigner(Configuration(onAzure: true)));
+
+        Assert.Contains("Licensing:CertificateSigningKeys", error.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(_folder));
+    }
+
+    [Fact]
+    public void On_Azure_missing_identity_keys_stop_the_app_instead_of_generating_them()
+    {
+        using var services = IdentityKeySettings.AddIdentityKeys(new ServiceCollection(), Configuration(onAzure: true)).BuildServiceProvider();
+
+        var error = Assert.Throws<InvalidOperationException>(() => services.GetRequiredService<IdentityKeyRing>());
+
+        Assert.Contains("Identity:LookupKey", error.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(_folder));
+    }
+
+    [Fact]
+    public void On_one_machine_keys_are_generated_once_and_reused()
+    {
+        var configuration = Configuration(onAzure: false);
+
+        var first = LicensingKeySettings.CreateSigner(configuration);
+        var second = LicensingKeySettings.CreateSigner(configuration);
+
+        Assert.True(File.Exists(Path.Combine(_folder, "licensing.json")));
+        Assert.NotNull(second.Verify(first.Sign("certificate"u8.ToArray())));
+    }
+}
