@@ -21,7 +21,7 @@ public sealed record FunctionApp(Action<IServiceCollection, IConfiguration> AddS
 /// Hosts a function app on one machine: HTTP on Kestrel, timers, Storage Queue triggers and
 /// durable functions, all read from the app's functions.metadata (docs/decisions/001).
 /// </summary>
-public sealed partial class LocalFunctionHost : IAsyncDisposable
+public sealed class LocalFunctionHost : IAsyncDisposable
 {
     private readonly WebApplication _web;
     private readonly DurableSidecar? _durable;
@@ -97,16 +97,6 @@ public sealed partial class LocalFunctionHost : IAsyncDisposable
     {
         // Bounded, so a stuck background service cannot hold a shutdown (or a test run) forever.
         using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        if (_durable is not null)
-        {
-            // First let the durable worker finish what it holds, while it is still connected.
-            var abandoned = await _durable.DrainAsync(TimeSpan.FromSeconds(20));
-            if (abandoned > 0)
-            {
-                LogAbandoned(_web.Services.GetRequiredService<ILogger<LocalFunctionHost>>(), abandoned);
-            }
-        }
-
         await _web.StopAsync(stopping.Token);
         await _web.DisposeAsync();
         if (_durable is not null)
@@ -161,9 +151,8 @@ public sealed partial class LocalFunctionHost : IAsyncDisposable
             worker.AddTasks(registry => DurableFunctionAdapters.Register(registry, catalog));
             worker.UseGrpc(sidecar.Channel);
         });
+        builder.Services.AddSingleton(sidecar);
+        builder.Services.AddHostedService<DurableDrainService>();
         return sidecar;
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} durable work items were still running when the host stopped; they were given back and run again after the restart")]
-    private static partial void LogAbandoned(ILogger logger, int count);
 }

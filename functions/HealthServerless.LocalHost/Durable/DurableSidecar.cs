@@ -49,6 +49,8 @@ public sealed class DurableSidecar : IAsyncDisposable
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        // The local host decides when the sidecar stops (after the worker has drained), not Ctrl-C.
+        builder.Services.AddSingleton<IHostLifetime, StoppedByOwner>();
         builder.Services.AddSingleton(loggerFactory);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
         builder.Services.AddGrpc();
@@ -77,7 +79,22 @@ public sealed class DurableSidecar : IAsyncDisposable
         await _host.StopAsync();
         await _host.DisposeAsync();
         // The dispatcher stops the service when a worker had connected; otherwise it is stopped here.
-        await _service.StopAsync();
+        try
+        {
+            // Bounded: with storage gone, releasing the partitions would retry for minutes; their leases expire anyway.
+            await _service.StopAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        catch (TimeoutException)
+        {
+        }
+
         _service.Dispose();
+    }
+
+    private sealed class StoppedByOwner : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

@@ -27,6 +27,14 @@ public sealed class ReadJsonTests
     private const string Valid = """{"fullName":"Li Lei","seats":2,"urgency":"Urgent","slot":{"day":"2026-12-01","hour":9}}""";
 
     [Fact]
+    public void Responses_carry_chinese_text_as_it_is_and_still_escape_markup()
+    {
+        var json = System.Text.Json.JsonSerializer.Serialize(new { name = "王芳", note = "<script>&" }, ApiJson.Options);
+
+        Assert.Equal("""{"name":"王芳","note":"\u003Cscript\u003E\u0026"}""", json);
+    }
+
+    [Fact]
     public async Task A_valid_body_is_read()
     {
         var request = await Read(Valid);
