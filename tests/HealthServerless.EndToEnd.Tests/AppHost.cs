@@ -1,114 +1,15 @@
-using System.Collections.Concurrent;
-using System.Net.Http.Headers;
-using HealthServerless.Functions;
-using HealthServerless.Functions.Platform.Auth;
-using HealthServerless.LocalHost;
-using HealthServerless.Testing;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace HealthServerless.EndToEnd.Tests;
 
 /// <summary>
-/// Azurite and the local host running the HealthServerless app, with every log line kept for
-/// the tests that look for personal data in logs. One per test class.
+/// The app on a fake clock the tests move, for the booking and platform tests; its log lines are
+/// kept for the tests that look for personal data in logs.
 /// </summary>
-public sealed class AppHost : IAsyncLifetime
+public sealed class AppHost : AppHostBase
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "hs-e2e-" + Guid.NewGuid().ToString("N"));
-    private Azurite? _azurite;
-
-    public LocalFunctionHost Host { get; private set; } = null!;
-
     /// <summary>The app's clock: 2026-11-24 08:00 in Shanghai, a week before the sessions the tests publish.</summary>
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 24, 8, 0, 0, TimeSpan.FromHours(8)));
 
-    public ConcurrentQueue<string> Logs { get; } = new();
-
-    public Dictionary<string, string?> Settings { get; private set; } = [];
-
-    public async ValueTask InitializeAsync()
-    {
-        _azurite = await Azurite.StartAsync();
-        Settings = new Dictionary<string, string?>
-        {
-            ["LocalHost:HttpPort"] = "0",
-            ["LocalHost:TaskHubName"] = "e2e" + Guid.NewGuid().ToString("N")[..10],
-            ["AzureWebJobsStorage"] = _azurite.ConnectionString,
-            ["Storage:ConnectionString"] = _azurite.ConnectionString,
-            ["Sqlite:Path"] = Path.Combine(_folder, "app.db"),
-            ["Auth:LocalKeyFile"] = Path.Combine(_folder, "keys", "local-issuer.json"),
-            ["Identity:LocalKeyFile"] = Path.Combine(_folder, "keys", "identity.json"),
-            ["Logging:LogLevel:Default"] = "Information",
-            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
-        };
-        Host = await StartHostAsync();
-    }
-
-    public Task<LocalFunctionHost> StartHostAsync() =>
-        LocalFunctionHost.StartAsync(
-            new FunctionApp((services, configuration) => services.AddHealthServerless(configuration), worker => worker.UseHealthServerless()),
-            [], Settings,
-            builder =>
-            {
-                builder.Services.AddSingleton<TimeProvider>(Time);
-                builder.Logging.ClearProviders().AddProvider(new CollectingLoggerProvider(Logs));
-            });
-
-    public HttpClient Client(string? token = null)
-    {
-        var client = new HttpClient { BaseAddress = Host.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
-        if (token is not null)
-        {
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-
-        return client;
-    }
-
-    public string Token(string subject, string role, IReadOnlyDictionary<string, string>? scopes = null, TimeSpan? lifetime = null) =>
-        Host.Services.GetRequiredService<LocalTokenIssuer>().Mint(subject, [role], scopes, lifetime ?? TimeSpan.FromHours(1));
-
-    public async ValueTask DisposeAsync()
-    {
-        await Host.DisposeAsync();
-        if (_azurite is not null)
-        {
-            await _azurite.DisposeAsync();
-        }
-
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        if (Directory.Exists(_folder))
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-    }
-
-    private sealed class CollectingLoggerProvider(ConcurrentQueue<string> lines) : ILoggerProvider
-    {
-        public ILogger CreateLogger(string categoryName) => new CollectingLogger(categoryName, lines);
-
-        public void Dispose()
-        {
-        }
-    }
-
-    private sealed class CollectingLogger(string category, ConcurrentQueue<string> lines) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Debug;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {exception}");
-            if (state is IEnumerable<KeyValuePair<string, object?>> values)
-            {
-                lines.Enqueue(string.Join(" ", values.Select(v => $"{v.Key}={v.Value}")));
-            }
-        }
-    }
+    protected override TimeProvider Clock => Time;
 }

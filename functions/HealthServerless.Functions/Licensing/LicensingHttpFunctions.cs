@@ -45,6 +45,7 @@ public sealed class LicensingHttpFunctions(LicensingService licensing, IOptions<
     /// <summary>The raw file is the body; its Content-Type must be an accepted type. Content-addressed, so a retry stores nothing twice.</summary>
     [Function("UploadLicenceAttachment")]
     [Authorize(Roles = Applicants)]
+    [AcceptsLicenceAttachment]
     [ProducesJson(typeof(AttachmentView), StatusCodes.Status201Created)]
     [ProducesProblem(StatusCodes.Status404NotFound)]
     public async Task<IActionResult> Upload(
@@ -133,4 +134,17 @@ public sealed class LicensingHttpFunctions(LicensingService licensing, IOptions<
     /// </summary>
     private static string DecisionId(HttpRequest req, Caller caller, string? fromBody) =>
         caller.Subject + ":" + (fromBody ?? req.Headers[IdempotencyMiddleware.HeaderName].FirstOrDefault() ?? Guid.NewGuid().ToString("N", CultureInfo.InvariantCulture));
+
+    /// <summary>
+    /// Documents the upload's body with Core's default limits, the ones <see cref="LicensingService"/>
+    /// enforces unless <c>Licensing:MaxAttachmentBytes</c> or <c>Licensing:AttachmentContentTypes</c>
+    /// is configured (the document is built without configuration).
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
+    private sealed class AcceptsLicenceAttachmentAttribute : AcceptsFileAttribute
+    {
+        public override IReadOnlyList<string> ContentTypes => LicensingOptions.DefaultAttachmentContentTypes;
+
+        public override long MaxBytes => LicensingOptions.DefaultMaxAttachmentBytes;
+    }
 }

@@ -7,6 +7,20 @@ public sealed class AcceptsJsonAttribute(Type requestType) : Attribute
     public Type RequestType { get; } = requestType;
 }
 
+/// <summary>
+/// The function reads the raw body as a file (not JSON, not multipart); documented as a required
+/// body of one of <see cref="ContentTypes"/>, at most <see cref="MaxBytes"/>. Abstract because
+/// attribute arguments must be constants and a list cannot be one: a subclass next to the
+/// function returns the limits from where they are defined, so the document cannot drift from them.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
+public abstract class AcceptsFileAttribute : Attribute
+{
+    public abstract IReadOnlyList<string> ContentTypes { get; }
+
+    public abstract long MaxBytes { get; }
+}
+
 /// <summary>The function answers <see cref="StatusCode"/> with a JSON body of this type.</summary>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = true, Inherited = false)]
 public sealed class ProducesJsonAttribute(Type responseType, int statusCode = 200) : Attribute

@@ -73,6 +73,7 @@ public static class OpenApiDocumentBuilder
         var method = function.Method;
         var access = FunctionAccess.For(method);
         var accepts = method.GetCustomAttribute<AcceptsJsonAttribute>();
+        var acceptsFile = method.GetCustomAttribute<AcceptsFileAttribute>();
         var idempotent = method.IsDefined(typeof(IdempotentAttribute), false);
         var operation = new JsonObject
         {
@@ -129,6 +130,10 @@ public static class OpenApiDocumentBuilder
                 ["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = schemas.Ref(accepts.RequestType) } },
             };
         }
+        else if (acceptsFile is not null)
+        {
+            operation["requestBody"] = FileBody(acceptsFile);
+        }
 
         var responses = new SortedDictionary<string, JsonNode>(StringComparer.Ordinal);
         foreach (var produces in method.GetCustomAttributes<ProducesJsonAttribute>())
@@ -161,6 +166,12 @@ public static class OpenApiDocumentBuilder
             problems.UnionWith([400, 413, 415]);
         }
 
+        // A file of a type not listed is a 400 with the accepted types, not a 415.
+        if (acceptsFile is not null)
+        {
+            problems.UnionWith([400, 413]);
+        }
+
         if (idempotent)
         {
             problems.UnionWith([400, 409, 422]);
@@ -177,6 +188,26 @@ public static class OpenApiDocumentBuilder
 
         operation["responses"] = new JsonObject(responses.Select(r => KeyValuePair.Create(r.Key, (JsonNode?)r.Value)));
         return operation;
+    }
+
+    /// <summary>
+    /// A raw file body. OpenAPI 3.1 describes raw binary by its media type and a schema without
+    /// <c>type</c> (a JSON string it is not); 3.0's <c>format: binary</c> is gone.
+    /// </summary>
+    private static JsonObject FileBody(AcceptsFileAttribute file)
+    {
+        var content = new JsonObject();
+        foreach (var contentType in file.ContentTypes)
+        {
+            content[contentType] = new JsonObject { ["schema"] = new JsonObject { ["contentMediaType"] = contentType } };
+        }
+
+        return new JsonObject
+        {
+            ["description"] = string.Create(CultureInfo.InvariantCulture, $"The file itself, at most {file.MaxBytes} bytes, sent with one of these Content-Types."),
+            ["required"] = true,
+            ["content"] = content,
+        };
     }
 
     /// <summary>The capability folder the function lives in (the last namespace segment), e.g. <c>Health</c>.</summary>

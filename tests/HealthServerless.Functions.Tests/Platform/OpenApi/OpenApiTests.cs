@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
+using HealthServerless.Core.Licensing;
 using HealthServerless.Functions.Platform.OpenApi;
 
 namespace HealthServerless.Functions.Tests.Platform.OpenApi;
@@ -50,6 +52,27 @@ public sealed class OpenApiTests
         Assert.Equal("#/components/schemas/ThingResponse", operation["responses"]!["201"]!["content"]!["application/json"]!["schema"]!["$ref"]!.GetValue<string>());
         Assert.Equal(["201", "400", "401", "403", "404", "409", "413", "415", "422", "500"], operation["responses"]!.AsObject().Select(r => r.Key));
         Assert.Equal("#/components/schemas/Problem", operation["responses"]!["422"]!["content"]!["application/problem+json"]!["schema"]!["$ref"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void The_attachment_upload_takes_a_raw_file_of_exactly_the_types_core_accepts_within_its_size_limit()
+    {
+        var operation = App["paths"]!["/api/licence-applications/{number}/attachments/{kind}"]!["post"]!;
+        var body = operation["requestBody"]!;
+        // What LicensingService enforces when nothing is configured.
+        var enforced = new LicensingOptions();
+
+        Assert.True(body["required"]!.GetValue<bool>());
+        Assert.Equal(enforced.AllowedContentTypes.Order(StringComparer.Ordinal), body["content"]!.AsObject().Select(c => c.Key).Order(StringComparer.Ordinal));
+        Assert.All(body["content"]!.AsObject(), c =>
+        {
+            // OpenAPI 3.1 raw binary: no "type" (it is not a JSON string), the media type said once more.
+            Assert.Equal(["contentMediaType"], c.Value!["schema"]!.AsObject().Select(k => k.Key));
+            Assert.Equal(c.Key, c.Value!["schema"]!["contentMediaType"]!.GetValue<string>());
+        });
+        Assert.Contains(enforced.MaxAttachmentBytes.ToString(CultureInfo.InvariantCulture), body["description"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.NotNull(operation["responses"]!["400"]);
+        Assert.NotNull(operation["responses"]!["413"]);
     }
 
     [Fact]
