@@ -48,6 +48,7 @@ public sealed class LicensingHttpFunctions(LicensingService licensing, IOptions<
     [AcceptsLicenceAttachment]
     [ProducesJson(typeof(AttachmentView), StatusCodes.Status201Created)]
     [ProducesProblem(StatusCodes.Status404NotFound)]
+    [ProducesProblem(StatusCodes.Status409Conflict)]
     public async Task<IActionResult> Upload(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "licence-applications/{number}/attachments/{kind}")] HttpRequest req,
         string number, string kind, CancellationToken cancellationToken)
