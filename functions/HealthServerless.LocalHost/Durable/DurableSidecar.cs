@@ -40,10 +40,6 @@ public sealed class DurableSidecar : IAsyncDisposable
             // Idle queues are polled at most this far apart; the 30 s default makes a lone
             // approval step wait visibly on a quiet machine.
             MaxQueuePollingInterval = PollingInterval,
-            // What a stopped or crashed host held comes back after this (five minutes by default).
-            // Nothing renews it here (the sidecar does not), so it must outlast the longest activity or episode.
-            ControlQueueVisibilityTimeout = TimeSpan.FromMinutes(1),
-            WorkItemQueueVisibilityTimeout = TimeSpan.FromMinutes(1),
         });
         await service.CreateIfNotExistsAsync();
 
