@@ -1,12 +1,15 @@
 using HealthServerless.Functions;
 using HealthServerless.LocalHost;
+using HealthServerless.LocalHost.Demo;
 
 // The HealthServerless function app on this machine: the same build, the same composition
 // root as under the Functions host (docs/decisions/001).
-if (args.FirstOrDefault() == "token")
+if (args.FirstOrDefault() is "token" or "demo")
 {
     var configuration = new ConfigurationBuilder().AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true).AddEnvironmentVariables().Build();
-    return TokenCommand.Run(args, configuration);
+    return args[0] == "token"
+        ? TokenCommand.Run(args, configuration)
+        : await DemoCommand.RunAsync(args, configuration, Console.Out, Console.Error, CancellationToken.None);
 }
 
 var app = new FunctionApp((services, configuration) => services.AddHealthServerless(configuration), worker => worker.UseHealthServerless());

@@ -1,0 +1,95 @@
+using System.Globalization;
+
+namespace HealthServerless.LocalHost.Demo;
+
+/// <summary>
+/// What the demo seeds, fixed so every run asks for the same things: the subjects ./run prints
+/// tokens for, the physicians and sessions of institution H001, the demo citizen's household
+/// and two licence applications. Every person here is made up; the resident ID numbers are
+/// synthetic (valid check characters, so the app accepts them) and are only ever shown masked.
+/// </summary>
+internal static class DemoData
+{
+    public const string InstitutionId = "H001";
+
+    public const string Citizen = "demo-citizen";
+    public const string Staff = "demo-staff";
+    public const string Reviewer = "demo-reviewer";
+    public const string Approver = "demo-approver";
+    public const string NurseApplicant = "demo-nurse";
+    public const string PhysicianApplicant = "demo-physician";
+
+    /// <summary>Today and the next three Asia/Shanghai business dates.</summary>
+    public const int SessionDays = 4;
+
+    public const string InstitutionName = "演示市第一人民医院";
+
+    // D01 is left to the README tour, which publishes a D01 session itself.
+    public static IReadOnlyList<DemoPhysician> Physicians { get; } =
+    [
+        new("D02", "Dr Chen", "General Medicine"),
+        new("D03", "Dr Zhao", "Paediatrics"),
+    ];
+
+    public static IReadOnlyList<DemoPeriod> Periods { get; } =
+    [
+        new("am", [new(8, 9), new(9, 10), new(10, 11)]),
+        new("pm", [new(14, 15), new(15, 16), new(16, 17)]),
+    ];
+
+    public static IReadOnlyList<DemoResident> Household { get; } =
+    [
+        new("张演示", SyntheticResidentId(new DateOnly(1988, 8, 8), 81), "Self"),
+        new("张小演", SyntheticResidentId(new DateOnly(2016, 6, 1), 82), "Child"),
+    ];
+
+    // A well-known service number, not a person's.
+    public const string Mobile = "13800138000";
+
+    public static DemoApplication Nurse { get; } = new("nurse", "NursePractice", NurseApplicant,
+        new Dictionary<string, string>
+        {
+            ["name"] = "王演示",
+            ["qualificationNumber"] = "DEMO-N-0001",
+            ["institutionName"] = InstitutionName,
+            ["practiceScope"] = "Nursing",
+        });
+
+    public static DemoApplication Physician { get; } = new("physician", "PhysicianPractice", PhysicianApplicant,
+        new Dictionary<string, string>
+        {
+            ["name"] = "李演示",
+            ["qualificationNumber"] = "DEMO-P-0001",
+            ["practiceCategory"] = "Clinical",
+            ["practiceScope"] = "Internal medicine",
+            ["institutionName"] = InstitutionName,
+        });
+
+    /// <summary>
+    /// A GB 11643 number for Beijing Dongcheng (110101): region, birth date, three-digit sequence
+    /// and the ISO 7064 MOD 11-2 check character, whose weight for position i is 2^(17-i) mod 11.
+    /// </summary>
+    public static string SyntheticResidentId(DateOnly birthDate, int sequence)
+    {
+        var body = "110101" + birthDate.ToString("yyyyMMdd", CultureInfo.InvariantCulture) + sequence.ToString("D3", CultureInfo.InvariantCulture);
+        var sum = 0;
+        for (var i = 0; i < body.Length; i++)
+        {
+            sum += (body[i] - '0') * ((1 << (17 - i)) % 11);
+        }
+
+        var check = (12 - (sum % 11)) % 11;
+        return body + (check == 10 ? "X" : check.ToString(CultureInfo.InvariantCulture));
+    }
+}
+
+internal sealed record DemoPhysician(string Id, string Name, string Department);
+
+internal sealed record DemoSlot(int StartHour, int EndHour);
+
+internal sealed record DemoPeriod(string Name, IReadOnlyList<DemoSlot> Slots);
+
+internal sealed record DemoResident(string Name, string ResidentIdNumber, string Relationship);
+
+/// <param name="Key">Names the application in the state file and in Idempotency-Keys.</param>
+internal sealed record DemoApplication(string Key, string Type, string Applicant, IReadOnlyDictionary<string, string> Fields);
