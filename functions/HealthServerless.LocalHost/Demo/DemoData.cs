@@ -1,4 +1,4 @@
-using System.Globalization;
+using HealthServerless.Core.Identity;
 
 namespace HealthServerless.LocalHost.Demo;
 
@@ -39,8 +39,8 @@ internal static class DemoData
 
     public static IReadOnlyList<DemoResident> Household { get; } =
     [
-        new("张演示", SyntheticResidentId(new DateOnly(1988, 8, 8), 81), "Self"),
-        new("张小演", SyntheticResidentId(new DateOnly(2016, 6, 1), 82), "Child"),
+        new("张演示", ResidentId.Synthetic(new DateOnly(1988, 8, 8), 81), "Self"),
+        new("张小演", ResidentId.Synthetic(new DateOnly(2016, 6, 1), 82), "Child"),
     ];
 
     // A well-known service number, not a person's.
@@ -64,23 +64,6 @@ internal static class DemoData
             ["practiceScope"] = "Internal medicine",
             ["institutionName"] = InstitutionName,
         });
-
-    /// <summary>
-    /// A GB 11643 number for Beijing Dongcheng (110101): region, birth date, three-digit sequence
-    /// and the ISO 7064 MOD 11-2 check character, whose weight for position i is 2^(17-i) mod 11.
-    /// </summary>
-    public static string SyntheticResidentId(DateOnly birthDate, int sequence)
-    {
-        var body = "110101" + birthDate.ToString("yyyyMMdd", CultureInfo.InvariantCulture) + sequence.ToString("D3", CultureInfo.InvariantCulture);
-        var sum = 0;
-        for (var i = 0; i < body.Length; i++)
-        {
-            sum += (body[i] - '0') * ((1 << (17 - i)) % 11);
-        }
-
-        var check = (12 - (sum % 11)) % 11;
-        return body + (check == 10 ? "X" : check.ToString(CultureInfo.InvariantCulture));
-    }
 }
 
 internal sealed record DemoPhysician(string Id, string Name, string Department);

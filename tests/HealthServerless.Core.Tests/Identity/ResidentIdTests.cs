@@ -18,6 +18,19 @@ public sealed class ResidentIdTests
         Assert.Equal(male, id.IsMale);
     }
 
+    [Theory]
+    [InlineData(1988, 8, 8, 81)]
+    [InlineData(2016, 6, 1, 82)]
+    [InlineData(1949, 12, 31, 2)]
+    public void Synthetic_numbers_are_valid_and_carry_their_birth_date(int year, int month, int day, int sequence)
+    {
+        var number = ResidentId.Synthetic(new DateOnly(year, month, day), sequence);
+
+        Assert.True(ResidentId.TryParse(number, Today, out var id));
+        Assert.Equal(new DateOnly(year, month, day), id.BirthDate);
+        Assert.StartsWith("110101", number, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_lower_case_x_and_surrounding_spaces_are_normalised()
     {
