@@ -58,8 +58,6 @@ public sealed class IdentityKeySettings
         return services;
     }
 
-    private static readonly Lock FileLock = new();
-
     private static IdentityKeySettings Resolve(IConfiguration configuration)
     {
         var settings = configuration.GetSection(Section).Get<IdentityKeySettings>() ?? new IdentityKeySettings();
@@ -70,39 +68,17 @@ public sealed class IdentityKeySettings
 
         LocalKeys.RefuseToGenerateOnAzure(configuration, "Identity:LookupKey");
 
-        lock (FileLock)
+        return JsonSerializer.Deserialize<IdentityKeySettings>(LocalKeys.LoadOrCreate(settings.LocalKeyFile, () =>
         {
-            var path = Path.GetFullPath(settings.LocalKeyFile);
-            if (File.Exists(path))
-            {
-                var stored = JsonSerializer.Deserialize<IdentityKeySettings>(File.ReadAllText(path))!;
-                stored.LocalKeyFile = path;
-                return stored;
-            }
-
             using var qr = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-            var generated = new IdentityKeySettings
+            return JsonSerializer.SerializeToUtf8Bytes(new IdentityKeySettings
             {
                 LookupKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
                 EncryptionKeys = new() { ["local-1"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) },
                 ActiveEncryptionKeyId = "local-1",
                 QrSigningKeys = new() { ["local-qr-1"] = Convert.ToBase64String(qr.ExportPkcs8PrivateKey()) },
                 ActiveQrSigningKeyId = "local-qr-1",
-                LocalKeyFile = path,
-            };
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-
-            using (var file = new FileStream(path, options))
-            {
-                JsonSerializer.Serialize(file, generated);
-            }
-
-            return generated;
-        }
+            });
+        }))!;
     }
 }

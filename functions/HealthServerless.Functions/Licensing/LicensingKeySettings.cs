@@ -21,8 +21,6 @@ public sealed class LicensingKeySettings
 
     public string LocalKeyFile { get; set; } = Path.Combine(".data", "keys", "licensing.json");
 
-    private static readonly Lock FileLock = new();
-
     public static CertificateSigner CreateSigner(IConfiguration configuration)
     {
         var settings = Resolve(configuration);
@@ -45,34 +43,14 @@ public sealed class LicensingKeySettings
 
         LocalKeys.RefuseToGenerateOnAzure(configuration, "Licensing:CertificateSigningKeys");
 
-        lock (FileLock)
+        return JsonSerializer.Deserialize<LicensingKeySettings>(LocalKeys.LoadOrCreate(settings.LocalKeyFile, () =>
         {
-            var path = Path.GetFullPath(settings.LocalKeyFile);
-            if (File.Exists(path))
-            {
-                return JsonSerializer.Deserialize<LicensingKeySettings>(File.ReadAllText(path))!;
-            }
-
             using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-            var generated = new LicensingKeySettings
+            return JsonSerializer.SerializeToUtf8Bytes(new LicensingKeySettings
             {
                 CertificateSigningKeys = new() { ["local-cert-1"] = Convert.ToBase64String(key.ExportPkcs8PrivateKey()) },
                 ActiveCertificateKeyId = "local-cert-1",
-                LocalKeyFile = path,
-            };
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-
-            using (var file = new FileStream(path, options))
-            {
-                JsonSerializer.Serialize(file, generated);
-            }
-
-            return generated;
-        }
+            });
+        }))!;
     }
 }

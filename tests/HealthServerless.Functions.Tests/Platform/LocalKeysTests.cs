@@ -57,4 +57,16 @@ public sealed class LocalKeysTests : IDisposable
         Assert.True(File.Exists(Path.Combine(_folder, "licensing.json")));
         Assert.NotNull(second.Verify(first.Sign("certificate"u8.ToArray())));
     }
+
+    [Fact]
+    public async Task Hosts_starting_together_agree_on_one_generated_key()
+    {
+        var configuration = Configuration(onAzure: false);
+
+        var signers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => LicensingKeySettings.CreateSigner(configuration), TestContext.Current.CancellationToken)));
+
+        var token = signers[0].Sign("certificate"u8.ToArray());
+        Assert.All(signers, signer => Assert.NotNull(signer.Verify(token)));
+        Assert.Single(Directory.GetFiles(_folder));
+    }
 }

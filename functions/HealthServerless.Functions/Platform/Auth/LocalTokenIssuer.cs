@@ -90,21 +90,13 @@ public sealed class LocalTokenIssuer : ISigningKeySource
 /// <summary>The local issuer's key on disk: a JWK (EC P-256 with its private part), readable by its owner only.</summary>
 internal static class LocalIssuerKeyFile
 {
-    private const UnixFileMode OwnerReadWrite = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-
     public static ECDsaSecurityKey LoadOrCreate(string path)
     {
-        var fullPath = Path.GetFullPath(path);
-        if (!File.Exists(fullPath))
-        {
-            Create(fullPath);
-        }
-
-        using var document = JsonDocument.Parse(File.ReadAllBytes(fullPath));
+        using var document = JsonDocument.Parse(LocalKeys.LoadOrCreate(path, CreateJwk));
         var jwk = document.RootElement;
         if (jwk.GetProperty("kty").GetString() != "EC" || jwk.GetProperty("crv").GetString() != "P-256")
         {
-            throw new InvalidDataException($"The local issuer key file '{fullPath}' does not hold an EC P-256 key.");
+            throw new InvalidDataException($"The local issuer key file '{Path.GetFullPath(path)}' does not hold an EC P-256 key.");
         }
 
         var ecdsa = ECDsa.Create(new ECParameters
@@ -120,23 +112,13 @@ internal static class LocalIssuerKeyFile
         return new ECDsaSecurityKey(ecdsa) { KeyId = jwk.GetProperty("kid").GetString() };
     }
 
-    private static void Create(string fullPath)
+    private static byte[] CreateJwk()
     {
-        var directory = Path.GetDirectoryName(fullPath)!;
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(directory);
-        }
-        else
-        {
-            Directory.CreateDirectory(directory, OwnerReadWrite | UnixFileMode.UserExecute);
-        }
-
         using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var parameters = ecdsa.ExportParameters(includePrivateParameters: true);
         var x = Base64UrlEncoder.Encode(parameters.Q.X);
         var y = Base64UrlEncoder.Encode(parameters.Q.Y);
-        var json = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string>
+        return JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string>
         {
             ["kty"] = "EC",
             ["crv"] = "P-256",
@@ -146,29 +128,5 @@ internal static class LocalIssuerKeyFile
             ["y"] = y,
             ["d"] = Base64UrlEncoder.Encode(parameters.D),
         });
-
-        // Written under a temporary name and then moved into place without overwriting, so two
-        // processes starting together agree on one key and nobody reads a half-written file.
-        var temporary = fullPath + "." + Path.GetRandomFileName();
-        var fileOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            fileOptions.UnixCreateMode = OwnerReadWrite;
-        }
-
-        using (var file = new FileStream(temporary, fileOptions))
-        {
-            file.Write(json);
-            file.Flush(flushToDisk: true);
-        }
-
-        try
-        {
-            File.Move(temporary, fullPath, overwrite: false);
-        }
-        catch (IOException) when (File.Exists(fullPath))
-        {
-            File.Delete(temporary);
-        }
     }
 }
