@@ -25,18 +25,9 @@ var applications = Argument("--applications", 500);
 var concurrency = Argument("--concurrency", 50);
 var folder = Directory.CreateTempSubdirectory("hs-approvalbench-").FullName;
 await using var azurite = await Azurite.StartAsync();
-var settings = new Dictionary<string, string?>
-{
-    ["LocalHost:HttpPort"] = "0",
-    ["LocalHost:TaskHubName"] = "approvalbench",
-    ["AzureWebJobsStorage"] = azurite.ConnectionString,
-    ["Storage:ConnectionString"] = azurite.ConnectionString,
-    ["Sqlite:Path"] = Path.Combine(folder, "app.db"),
-    ["Auth:LocalKeyFile"] = Path.Combine(folder, "keys", "issuer.json"),
-    ["Identity:LocalKeyFile"] = Path.Combine(folder, "keys", "identity.json"),
-    ["Licensing:LocalKeyFile"] = Path.Combine(folder, "keys", "licensing.json"),
-    ["Logging:LogLevel:Default"] = "Error",
-};
+var settings = LocalAppSettings.Create(azurite, folder);
+settings["LocalHost:TaskHubName"] = "approvalbench";
+settings["Logging:LogLevel:Default"] = "Error";
 Console.WriteLine($"ApprovalThroughput: {Environment.ProcessorCount} cores, {applications} applications, {concurrency} driven at once");
 
 // One approval: OpenStep, CheckCompleteness, OpenStep, OpenStep, IssueCertificate, UpdateRegistry, Close, Notify.

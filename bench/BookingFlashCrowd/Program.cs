@@ -37,16 +37,9 @@ async Task RunAsync(int clients, int seats)
     // Booking opens at 08:00 a week ahead; the crowd arrives at 08:00:00 sharp.
     var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 8, 0, 0, TimeSpan.FromHours(8)));
     var app = new FunctionApp((services, configuration) => services.AddHealthServerless(configuration), worker => worker.UseHealthServerless());
-    await using var host = await LocalFunctionHost.StartAsync(app, [], new Dictionary<string, string?>
-    {
-        ["LocalHost:HttpPort"] = "0",
-        ["AzureWebJobsStorage"] = azurite.ConnectionString,
-        ["Storage:ConnectionString"] = azurite.ConnectionString,
-        ["Sqlite:Path"] = Path.Combine(folder, "app.db"),
-        ["Auth:LocalKeyFile"] = Path.Combine(folder, "keys", "issuer.json"),
-        ["Identity:LocalKeyFile"] = Path.Combine(folder, "keys", "identity.json"),
-        ["Logging:LogLevel:Default"] = "Warning",
-    }, builder => builder.Services.AddSingleton<TimeProvider>(time));
+    var settings = LocalAppSettings.Create(azurite, folder);
+    settings["Logging:LogLevel:Default"] = "Warning";
+    await using var host = await LocalFunctionHost.StartAsync(app, [], settings, builder => builder.Services.AddSingleton<TimeProvider>(time));
     var issuer = host.Services.GetRequiredService<LocalTokenIssuer>();
     using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512 }) { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
 

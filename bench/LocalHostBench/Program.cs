@@ -18,16 +18,8 @@ var seconds = Argument("--seconds", 5);
 var concurrency = Argument("--concurrency", 64);
 var folder = Directory.CreateTempSubdirectory("hs-hostbench-").FullName;
 await using var azurite = await Azurite.StartAsync();
-var settings = new Dictionary<string, string?>
-{
-    ["LocalHost:HttpPort"] = "0",
-    ["AzureWebJobsStorage"] = azurite.ConnectionString,
-    ["Storage:ConnectionString"] = azurite.ConnectionString,
-    ["Sqlite:Path"] = Path.Combine(folder, "app.db"),
-    ["Auth:LocalKeyFile"] = Path.Combine(folder, "keys", "issuer.json"),
-    ["Identity:LocalKeyFile"] = Path.Combine(folder, "keys", "identity.json"),
-    ["Logging:LogLevel:Default"] = "Warning",
-};
+var settings = LocalAppSettings.Create(azurite, folder);
+settings["Logging:LogLevel:Default"] = "Warning";
 
 Console.WriteLine($"LocalHostBench: {Environment.ProcessorCount} cores, {concurrency} concurrent clients, {seconds} s per measurement");
 var startups = new List<double>();

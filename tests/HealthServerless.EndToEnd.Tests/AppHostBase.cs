@@ -32,19 +32,10 @@ public abstract class AppHostBase : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _azurite = await Azurite.StartAsync();
-        Settings = new Dictionary<string, string?>
-        {
-            ["LocalHost:HttpPort"] = "0",
-            ["LocalHost:TaskHubName"] = "e2e" + Guid.NewGuid().ToString("N")[..10],
-            ["AzureWebJobsStorage"] = _azurite.ConnectionString,
-            ["Storage:ConnectionString"] = _azurite.ConnectionString,
-            ["Sqlite:Path"] = Path.Combine(_folder, "app.db"),
-            ["Auth:LocalKeyFile"] = Path.Combine(_folder, "keys", "local-issuer.json"),
-            ["Identity:LocalKeyFile"] = Path.Combine(_folder, "keys", "identity.json"),
-            ["Licensing:LocalKeyFile"] = Path.Combine(_folder, "keys", "licensing.json"),
-            ["Logging:LogLevel:Default"] = "Information",
-            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
-        };
+        Settings = LocalAppSettings.Create(_azurite, _folder);
+        Settings["LocalHost:TaskHubName"] = "e2e" + Guid.NewGuid().ToString("N")[..10];
+        Settings["Logging:LogLevel:Default"] = "Information";
+        Settings["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning";
         AddSettings(Settings);
         Host = await StartHostAsync();
     }
