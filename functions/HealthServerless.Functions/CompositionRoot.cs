@@ -1,7 +1,9 @@
 using HealthServerless.Azure;
-using HealthServerless.Core;
 using HealthServerless.Core.Booking;
+using HealthServerless.Core.Storage;
+using HealthServerless.Functions.Booking;
 using HealthServerless.Functions.Identity;
+using HealthServerless.Functions.Licensing;
 using HealthServerless.Functions.Platform.Notifications;
 using HealthServerless.Azure.Cosmos;
 using HealthServerless.Azure.Events;
@@ -61,13 +63,14 @@ public static class CompositionRoot
         services.AddSingleton<BearerTokenValidator>();
         services.AddSingleton<IReadinessCheck, StoreReadinessCheck>();
         services.AddSingleton<IReadinessCheck, StorageReadinessCheck>();
+        services.AddStoreContainers([StoreContainers.Idempotency]);
 
-        // Capabilities: Core's use cases and the ports they need.
-        services.AddHealthCore();
-        IdentityKeySettings.AddIdentityKeys(services, configuration);
+        // Capabilities: one AddXxxFunctions each (Core's use cases and containers, the keys and ports they need).
+        services.AddIdentityFunctions(configuration);
+        services.AddBookingFunctions();
         services.AddSingleton<LoggedNotificationSender>();
         services.AddSingleton<INotificationSender>(sp => sp.GetRequiredService<LoggedNotificationSender>());
-        Licensing.LicensingRegistration.AddLicensing(services, configuration);
+        services.AddLicensingFunctions(configuration);
 
         return services;
     }

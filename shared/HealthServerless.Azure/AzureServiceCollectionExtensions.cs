@@ -49,10 +49,10 @@ public static class AzureServiceCollectionExtensions
         return services;
     }
 
-    private sealed class CosmosContainerSetup(CosmosDocumentStore store, IOptions<CosmosOptions> options) : IHostedService
+    private sealed class CosmosContainerSetup(CosmosDocumentStore store, IOptions<CosmosOptions> options, IServiceProvider services) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken) =>
-            options.Value.CreateContainers ? store.CreateContainersAsync(StoreContainers.All, cancellationToken) : Task.CompletedTask;
+            options.Value.CreateContainers ? store.CreateContainersAsync(StoreContainers.Registered(services), cancellationToken) : Task.CompletedTask;
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }

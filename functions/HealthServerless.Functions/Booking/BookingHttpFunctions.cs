@@ -1,8 +1,6 @@
 using System.Globalization;
 using HealthServerless.Core.Booking;
 using HealthServerless.Core.Common;
-using HealthServerless.Core.Identity;
-using HealthServerless.Functions.Identity;
 using HealthServerless.Functions.Platform;
 using HealthServerless.Functions.Platform.Auth;
 using HealthServerless.Functions.Platform.Idempotency;
@@ -15,9 +13,8 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace HealthServerless.Functions.Booking;
 
-/// <summary>Schedules, real-name booking, cancellation, walk-ins and check-in (§6, §8).</summary>
-public sealed class BookingHttpFunctions(
-    ScheduleService schedules, BookingService bookings, VisitService visits, ResidentRegistration registration, HealthCodeTokens tokens, AccessAudit audit)
+/// <summary>Schedules, real-name booking, cancellation, walk-ins and check-in .</summary>
+public sealed class BookingHttpFunctions(ScheduleService schedules, BookingService bookings, VisitService visits, FrontDesk desk)
 {
     [Function("PublishSession")]
     [Authorize(Roles = Roles.Staff)]
@@ -58,9 +55,7 @@ public sealed class BookingHttpFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "health-codes/{codeId}/bookings")] HttpRequest req, string codeId, CancellationToken cancellationToken)
     {
         var body = await req.ReadJsonAsync<BookRequest>(cancellationToken);
-        var caller = req.Caller();
-        await registration.RequireActsForAsync(caller, codeId, cancellationToken);
-        var booking = await bookings.BookOnlineAsync(caller, codeId, new BookSlot(body.InstitutionId, body.SessionId, body.SlotId), cancellationToken);
+        var booking = await bookings.BookOnlineAsync(req.Caller(), codeId, new BookSlot(body.InstitutionId, body.SessionId, body.SlotId), cancellationToken);
         return ApiResults.Created($"/api/health-codes/{codeId}/bookings/{booking.BookingId}", booking);
     }
 
@@ -68,11 +63,8 @@ public sealed class BookingHttpFunctions(
     [Authorize(Roles = Roles.Citizen)]
     [ProducesJson(typeof(IReadOnlyList<BookingView>))]
     public async Task<IActionResult> List(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health-codes/{codeId}/bookings")] HttpRequest req, string codeId, CancellationToken cancellationToken)
-    {
-        await registration.RequireActsForAsync(req.Caller(), codeId, cancellationToken);
-        return ApiResults.Ok(await bookings.ListAsync(codeId, cancellationToken));
-    }
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health-codes/{codeId}/bookings")] HttpRequest req, string codeId, CancellationToken cancellationToken) =>
+        ApiResults.Ok(await bookings.ListAsync(req.Caller(), codeId, cancellationToken));
 
     [Function("CancelAppointment")]
     [Authorize(Roles = Roles.Citizen)]
@@ -80,11 +72,8 @@ public sealed class BookingHttpFunctions(
     [ProducesJson(typeof(BookingView))]
     public async Task<IActionResult> Cancel(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "health-codes/{codeId}/bookings/{bookingId}/cancel")] HttpRequest req,
-        string codeId, string bookingId, CancellationToken cancellationToken)
-    {
-        await registration.RequireActsForAsync(req.Caller(), codeId, cancellationToken);
-        return ApiResults.Ok(await bookings.CancelAsync(codeId, bookingId, cancellationToken));
-    }
+        string codeId, string bookingId, CancellationToken cancellationToken) =>
+        ApiResults.Ok(await bookings.CancelAsync(req.Caller(), codeId, bookingId, cancellationToken));
 
     [Function("BookWalkIn")]
     [Authorize(Roles = Roles.Staff)]
@@ -95,11 +84,8 @@ public sealed class BookingHttpFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "institutions/{institutionId}/walk-ins")] HttpRequest req, string institutionId, CancellationToken cancellationToken)
     {
         var body = await req.ReadJsonAsync<WalkInRequest>(cancellationToken);
-        var caller = req.Caller().RequireInstitution(institutionId);
-        var code = await IdentityHttpFunctions.VerifiedCodeAsync(registration, tokens, body.QrToken, cancellationToken);
-        await audit.RecordAsync(caller, code.CodeId, "walk-in-booked", cancellationToken);
-        var booking = await bookings.BookOnsiteAsync(caller, code.CodeId, new BookSlot(institutionId, body.SessionId, body.SlotId), cancellationToken);
-        return ApiResults.Created($"/api/health-codes/{code.CodeId}/bookings/{booking.BookingId}", booking);
+        var booking = await desk.WalkInAsync(req.Caller(), institutionId, body.QrToken, body.SessionId, body.SlotId, cancellationToken);
+        return ApiResults.Created($"/api/health-codes/{booking.CodeId}/bookings/{booking.BookingId}", booking);
     }
 
     [Function("CheckIn")]
@@ -110,10 +96,7 @@ public sealed class BookingHttpFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "institutions/{institutionId}/check-ins")] HttpRequest req, string institutionId, CancellationToken cancellationToken)
     {
         var body = await req.ReadJsonAsync<CheckInRequest>(cancellationToken);
-        var caller = req.Caller().RequireInstitution(institutionId);
-        var code = await IdentityHttpFunctions.VerifiedCodeAsync(registration, tokens, body.QrToken, cancellationToken);
-        await audit.RecordAsync(caller, code.CodeId, "checked-in", cancellationToken);
-        return ApiResults.Ok(await visits.CheckInAsync(caller, institutionId, code.CodeId, cancellationToken));
+        return ApiResults.Ok(await desk.CheckInAsync(req.Caller(), institutionId, body.QrToken, cancellationToken));
     }
 
     [Function("ListSessionBookings")]

@@ -24,8 +24,8 @@ public sealed record VerifyHealthCodeRequest([property: Required, StringLength(2
 
 public sealed record HealthCodeVerificationResponse(string CodeId, string Name, string IdNumberMasked, DateTimeOffset ExpiresAt);
 
-/// <summary>Resident registration and the health code (§17): one person, one code, a short-lived signed QR token.</summary>
-public sealed class IdentityHttpFunctions(ResidentRegistration registration, HealthCodeTokens tokens, AccessAudit audit)
+/// <summary>Resident registration and the health code: one person, one code, a short-lived signed QR token.</summary>
+public sealed class IdentityHttpFunctions(ResidentRegistration registration, HealthCodes codes, HealthCodeTokens tokens, AccessAudit audit)
 {
     [Function("RegisterResident")]
     [Authorize(Roles = Roles.Citizen)]
@@ -51,11 +51,8 @@ public sealed class IdentityHttpFunctions(ResidentRegistration registration, Hea
     [Authorize(Roles = Roles.Citizen)]
     [ProducesJson(typeof(HealthCodeToken))]
     public async Task<IActionResult> IssueQrToken(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "health-codes/{codeId}/qr-tokens")] HttpRequest req, string codeId, CancellationToken cancellationToken)
-    {
-        await registration.RequireActsForAsync(req.Caller(), codeId, cancellationToken);
-        return ApiResults.Ok(tokens.Issue(codeId));
-    }
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "health-codes/{codeId}/qr-tokens")] HttpRequest req, string codeId, CancellationToken cancellationToken) =>
+        ApiResults.Ok(await codes.IssueTokenAsync(req.Caller(), codeId, cancellationToken));
 
     [Function("VerifyHealthCode")]
     [Authorize(Roles = $"{Roles.Staff},{Roles.Physician},{Roles.Pharmacist}")]
@@ -65,14 +62,13 @@ public sealed class IdentityHttpFunctions(ResidentRegistration registration, Hea
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "health-codes/verifications")] HttpRequest req, CancellationToken cancellationToken)
     {
         var body = await req.ReadJsonAsync<VerifyHealthCodeRequest>(cancellationToken);
-        var code = await VerifiedCodeAsync(registration, tokens, body.Token, cancellationToken);
-        await audit.RecordAsync(req.Caller(), code.CodeId, "health-code-verified", cancellationToken);
-        return ApiResults.Ok(new HealthCodeVerificationResponse(code.CodeId, code.Name, code.IdNumberMasked, tokens.Verify(body.Token).ExpiresAt!.Value));
+        var scanned = await codes.ScanAsync(req.Caller(), body.Token, "health-code-verified", cancellationToken);
+        return ApiResults.Ok(new HealthCodeVerificationResponse(scanned.Code.CodeId, scanned.Code.Name, scanned.Code.IdNumberMasked, scanned.ExpiresAt));
     }
 
     [Function("ListAccessAudit")]
     [Authorize(Roles = $"{Roles.Staff},{Roles.Admin}")]
-    [ProducesJson(typeof(IReadOnlyList<Core.Booking.AuditRecord>))]
+    [ProducesJson(typeof(IReadOnlyList<AuditRecord>))]
     public async Task<IActionResult> ListAudit(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "institutions/{institutionId}/audit")] HttpRequest req, string institutionId, CancellationToken cancellationToken) =>
         ApiResults.Ok(await audit.ListAsync(req.Caller(), institutionId, cancellationToken));
@@ -83,17 +79,4 @@ public sealed class IdentityHttpFunctions(ResidentRegistration registration, Hea
     public IActionResult Keys(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health-codes/keys")] HttpRequest req) =>
         ApiResults.Ok(tokens.PublicKeys());
-
-    /// <summary>The code a scanned QR token stands for; expired, tampered and foreign tokens are refused.</summary>
-    internal static async Task<HealthCodeRecord> VerifiedCodeAsync(ResidentRegistration registration, HealthCodeTokens tokens, string token, CancellationToken cancellationToken)
-    {
-        var verified = tokens.Verify(token);
-        return verified.Status switch
-        {
-            HealthCodeTokenStatus.Expired => throw DomainException.Gone("qr-token-expired", "The health code has expired; ask the resident to refresh it."),
-            HealthCodeTokenStatus.Invalid => throw DomainException.Validation("qr-token-invalid", "The health code is not valid.", "token", "Not a health code this city issued."),
-            _ => (await registration.FindCodeAsync(verified.CodeId!, cancellationToken))?.Value
-                ?? throw DomainException.NotFound("health-code-not-found", "No such health code."),
-        };
-    }
 }

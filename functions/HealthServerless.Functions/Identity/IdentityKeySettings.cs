@@ -3,7 +3,6 @@ using System.Text.Json;
 using HealthServerless.Core.Identity;
 using HealthServerless.Functions.Platform;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace HealthServerless.Functions.Identity;
 
@@ -34,28 +33,25 @@ public sealed class IdentityKeySettings
 
     public bool IsConfigured => !string.IsNullOrEmpty(LookupKey);
 
-    public static IServiceCollection AddIdentityKeys(IServiceCollection services, IConfiguration configuration)
+    public static IdentityKeyRing CreateKeyRing(IConfiguration configuration)
     {
-        services.AddSingleton(sp =>
+        var settings = Resolve(configuration);
+        return new IdentityKeyRing(
+            Convert.FromBase64String(settings.LookupKey!),
+            settings.EncryptionKeys.ToDictionary(k => k.Key, k => Convert.FromBase64String(k.Value)),
+            settings.ActiveEncryptionKeyId!);
+    }
+
+    public static HealthCodeTokens CreateQrTokens(IConfiguration configuration, TimeProvider time)
+    {
+        var settings = Resolve(configuration);
+        var keys = settings.QrSigningKeys.ToDictionary(k => k.Key, k =>
         {
-            var settings = Resolve(configuration);
-            return new IdentityKeyRing(
-                Convert.FromBase64String(settings.LookupKey!),
-                settings.EncryptionKeys.ToDictionary(k => k.Key, k => Convert.FromBase64String(k.Value)),
-                settings.ActiveEncryptionKeyId!);
+            var key = ECDsa.Create();
+            key.ImportPkcs8PrivateKey(Convert.FromBase64String(k.Value), out _);
+            return key;
         });
-        services.AddSingleton(sp =>
-        {
-            var settings = Resolve(configuration);
-            var keys = settings.QrSigningKeys.ToDictionary(k => k.Key, k =>
-            {
-                var key = ECDsa.Create();
-                key.ImportPkcs8PrivateKey(Convert.FromBase64String(k.Value), out _);
-                return key;
-            });
-            return new HealthCodeTokens(keys, settings.ActiveQrSigningKeyId!, sp.GetRequiredService<TimeProvider>());
-        });
-        return services;
+        return new HealthCodeTokens(keys, settings.ActiveQrSigningKeyId!, time);
     }
 
     private static IdentityKeySettings Resolve(IConfiguration configuration)

@@ -14,7 +14,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace HealthServerless.Functions.Licensing;
 
 /// <summary>Electronic certificates: anyone verifies; administrators suspend, reinstate or revoke.</summary>
-public sealed class CertificateHttpFunctions(CertificateService certificates, PublicRegistry registry, RateLimits limits)
+public sealed class CertificateHttpFunctions(CertificateService certificates, CertificateStatusChanges statusChanges, PublicRegistry registry, RateLimits limits)
 {
     [Function("GetCertificate")]
     [AllowAnonymous]
@@ -68,9 +68,7 @@ public sealed class CertificateHttpFunctions(CertificateService certificates, Pu
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "certificates/{number}/status")] HttpRequest req, string number, CancellationToken cancellationToken)
     {
         var body = await req.ReadJsonAsync<CertificateStatusRequest>(cancellationToken);
-        var record = await certificates.SetStatusAsync(req.Caller(), number, body.Status, body.Reason.Trim(), cancellationToken);
-        await registry.SetStatusAsync(record.Content, record.Status, cancellationToken);
-        return ApiResults.Ok(CertificateResponse.From(record));
+        return ApiResults.Ok(CertificateResponse.From(await statusChanges.ChangeAsync(req.Caller(), number, body.Status, body.Reason.Trim(), cancellationToken)));
     }
 
     [Function("SearchRegistry")]

@@ -16,27 +16,12 @@ public sealed record PauseClockInput(string Number, int OpenedSeq, LicensingStep
 /// <summary>What a running application waits for, published as the orchestration's custom status.</summary>
 public sealed record LicenceWaitStatus(LicensingStep? WaitingFor, string? Role, int Seq, DateTimeOffset? RemindAt, DateTimeOffset? DueAt, bool Escalated);
 
-/// <summary>Function names of the approval workflow: the orchestration (versioned) and its activities.</summary>
-public static class LicensingTasks
-{
-    public const string DecisionEvent = "Decision";
-    public const string CheckCompleteness = "CheckLicenceCompleteness";
-    public const string OpenStep = "OpenLicenceStep";
-    public const string RemindStep = "RemindLicenceStep";
-    public const string EscalateStep = "EscalateLicenceStep";
-    public const string PauseClock = "PauseLicenceClock";
-    public const string IssueCertificate = "IssueLicenceCertificate";
-    public const string UpdateRegistry = "UpdateLicenceRegistry";
-    public const string CloseApplication = "CloseLicenceApplication";
-    public const string NotifyApplicant = "NotifyLicenceApplicant";
-}
-
 /// <summary>
 /// One application's approval, version 1 (docs/decisions/004): completeness check → reviewer
 /// (documents may be requested: the review clock stops until the applicant resubmits) → site
 /// inspection for institutions → approver → certificate → registry → applicant told.
 /// The application document decides every transition (the HTTP functions write it, then raise
-/// <see cref="LicensingTasks.DecisionEvent"/>); this orchestration owns time: it opens each
+/// <see cref="DecisionEvent"/>); this orchestration owns time: it opens each
 /// step on its own clock, reminds at the configured share of the limit, escalates when the
 /// limit runs out, and carries the approved application through issuing. Events are wake-ups
 /// numbered by the wait they end, so duplicates and stale ones are ignored.
@@ -45,6 +30,9 @@ public static class LicensingTasks
 public sealed class LicenceApprovalV1 : TaskOrchestrator<LicenceApprovalInput, LicenceApprovalResult>
 {
     public const string Name = "LicenceApprovalV1";
+
+    /// <summary>The external event the HTTP functions raise after recording a decision.</summary>
+    public const string DecisionEvent = "Decision";
 
     /// <summary>Bounds the history: each wait is a decision, a reminder or an escalation, so a real application needs a handful.</summary>
     private const int MaxWaits = 200;
@@ -60,7 +48,7 @@ public sealed class LicenceApprovalV1 : TaskOrchestrator<LicenceApprovalInput, L
         StepPlan? plan = null;
         for (var wait = 0; wait < MaxWaits; wait++)
         {
-            plan = await context.CallActivityAsync<StepPlan>(LicensingTasks.OpenStep, new OpenStepInput(input.Number, Now(context)));
+            plan = await context.CallActivityAsync<StepPlan>(OpenLicenceStepActivity.Name, new OpenStepInput(input.Number, Now(context)));
             if (plan.Step is not { } step)
             {
                 break;
@@ -69,7 +57,7 @@ public sealed class LicenceApprovalV1 : TaskOrchestrator<LicenceApprovalInput, L
             if (step == LicensingStep.Review && plan.Seq != checkedSeq)
             {
                 checkedSeq = plan.Seq;
-                if (await context.CallActivityAsync<bool>(LicensingTasks.CheckCompleteness, new StepInput(input.Number, plan.Seq)))
+                if (await context.CallActivityAsync<bool>(CheckLicenceCompletenessActivity.Name, new StepInput(input.Number, plan.Seq)))
                 {
                     continue; // Documents requested automatically: the applicant is now the one to act.
                 }
@@ -78,7 +66,7 @@ public sealed class LicenceApprovalV1 : TaskOrchestrator<LicenceApprovalInput, L
             var decision = await WaitAsync(context, plan);
             if (decision is { Step: LicensingStep.Review, Outcome: DecisionOutcome.RequestDocuments })
             {
-                await context.CallActivityAsync<bool>(LicensingTasks.PauseClock, new PauseClockInput(input.Number, plan.Seq, LicensingStep.Review, Now(context)));
+                await context.CallActivityAsync<bool>(PauseLicenceClockActivity.Name, new PauseClockInput(input.Number, plan.Seq, LicensingStep.Review, Now(context)));
             }
         }
 
@@ -91,12 +79,12 @@ public sealed class LicenceApprovalV1 : TaskOrchestrator<LicenceApprovalInput, L
         string? certificate = null;
         if (plan.Status == ApplicationStatus.Issuing)
         {
-            certificate = await context.CallActivityAsync<string>(LicensingTasks.IssueCertificate, input.Number);
-            await context.CallActivityAsync<bool>(LicensingTasks.UpdateRegistry, certificate);
+            certificate = await context.CallActivityAsync<string>(IssueLicenceCertificateActivity.Name, input.Number);
+            await context.CallActivityAsync<bool>(UpdateLicenceRegistryActivity.Name, certificate);
         }
 
-        var status = await context.CallActivityAsync<ApplicationStatus>(LicensingTasks.CloseApplication, input.Number);
-        await context.CallActivityAsync<bool>(LicensingTasks.NotifyApplicant, input.Number);
+        var status = await context.CallActivityAsync<ApplicationStatus>(CloseLicenceApplicationActivity.Name, input.Number);
+        await context.CallActivityAsync<bool>(NotifyLicenceApplicantActivity.Name, input.Number);
         return new LicenceApprovalResult(input.Number, status, certificate);
     }
 
@@ -112,7 +100,7 @@ public sealed class LicenceApprovalV1 : TaskOrchestrator<LicenceApprovalInput, L
         context.SetCustomStatus(new LicenceWaitStatus(plan.Step, role, plan.Seq, plan.RemindAt, plan.DueAt, escalated));
         for (var events = 0; events < MaxWaits; events++)
         {
-            _pending ??= context.WaitForExternalEvent<DecisionEvent>(LicensingTasks.DecisionEvent);
+            _pending ??= context.WaitForExternalEvent<DecisionEvent>(DecisionEvent);
             var timerAt = plan.Step == LicensingStep.Resubmission ? null : !reminded ? plan.RemindAt : !escalated ? plan.DueAt : null;
             if (timerAt is { } at)
             {
@@ -121,7 +109,7 @@ public sealed class LicenceApprovalV1 : TaskOrchestrator<LicenceApprovalInput, L
                 if (await Task.WhenAny(_pending, timer) == timer)
                 {
                     var escalating = reminded;
-                    var stillWaiting = await context.CallActivityAsync<bool>(escalating ? LicensingTasks.EscalateStep : LicensingTasks.RemindStep, new StepInput(plan.Number, plan.Seq));
+                    var stillWaiting = await context.CallActivityAsync<bool>(escalating ? EscalateLicenceStepActivity.Name : RemindLicenceStepActivity.Name, new StepInput(plan.Number, plan.Seq));
                     reminded = true;
                     escalated |= escalating;
                     if (!stillWaiting)
@@ -164,83 +152,4 @@ public sealed class LicenceApprovalV1 : TaskOrchestrator<LicenceApprovalInput, L
     }
 
     private static DateTimeOffset Now(TaskOrchestrationContext context) => new(context.CurrentUtcDateTime, TimeSpan.Zero);
-}
-
-public sealed class CheckLicenceCompletenessActivity(LicensingService licensing) : TaskActivity<StepInput, bool>
-{
-    /// <summary>True when documents are missing or damaged and were requested from the applicant.</summary>
-    public override async Task<bool> RunAsync(TaskActivityContext context, StepInput input)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        var problems = await licensing.VerifyAttachmentsAsync(input.Number);
-        return problems.Count > 0 && await licensing.RequestDocumentsBySystemAsync(input.Number, input.Seq, problems);
-    }
-}
-
-public sealed class OpenLicenceStepActivity(LicensingService licensing) : TaskActivity<OpenStepInput, StepPlan>
-{
-    public override Task<StepPlan> RunAsync(TaskActivityContext context, OpenStepInput input)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        return licensing.OpenStepAsync(input.Number, input.Now);
-    }
-}
-
-public sealed class RemindLicenceStepActivity(LicensingService licensing) : TaskActivity<StepInput, bool>
-{
-    public override Task<bool> RunAsync(TaskActivityContext context, StepInput input)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        return licensing.RemindAsync(input.Number, input.Seq);
-    }
-}
-
-public sealed class EscalateLicenceStepActivity(LicensingService licensing) : TaskActivity<StepInput, bool>
-{
-    public override Task<bool> RunAsync(TaskActivityContext context, StepInput input)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        return licensing.EscalateAsync(input.Number, input.Seq);
-    }
-}
-
-public sealed class PauseLicenceClockActivity(LicensingService licensing) : TaskActivity<PauseClockInput, bool>
-{
-    public override async Task<bool> RunAsync(TaskActivityContext context, PauseClockInput input)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        await licensing.PauseClockAsync(input.Number, input.OpenedSeq, input.Step, input.PausedAt);
-        return true;
-    }
-}
-
-public sealed class IssueLicenceCertificateActivity(CertificateService certificates) : TaskActivity<string, string>
-{
-    public override async Task<string> RunAsync(TaskActivityContext context, string input) =>
-        (await certificates.IssueAsync(input)).Number;
-}
-
-public sealed class UpdateLicenceRegistryActivity(CertificateService certificates, PublicRegistry registry) : TaskActivity<string, bool>
-{
-    public override async Task<bool> RunAsync(TaskActivityContext context, string input)
-    {
-        // The certificate's status as it is now: a suspension made meanwhile is not undone.
-        var certificate = await certificates.GetAsync(input);
-        await registry.PublishAsync(certificate.Content, certificate.Status);
-        return true;
-    }
-}
-
-public sealed class CloseLicenceApplicationActivity(LicensingService licensing) : TaskActivity<string, ApplicationStatus>
-{
-    public override Task<ApplicationStatus> RunAsync(TaskActivityContext context, string input) => licensing.CloseAsync(input);
-}
-
-public sealed class NotifyLicenceApplicantActivity(LicensingService licensing) : TaskActivity<string, bool>
-{
-    public override async Task<bool> RunAsync(TaskActivityContext context, string input)
-    {
-        await licensing.NotifyApplicantAsync(input);
-        return true;
-    }
 }

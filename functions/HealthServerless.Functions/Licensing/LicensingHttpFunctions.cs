@@ -17,7 +17,8 @@ using Microsoft.Extensions.Options;
 namespace HealthServerless.Functions.Licensing;
 
 /// <summary>Online licensing (§11, §12): apply with attachments, follow the status, decide, work queues, audit.</summary>
-public sealed class LicensingHttpFunctions(LicensingService licensing, IOptions<LicensingOptions> options)
+public sealed class LicensingHttpFunctions(
+    ApplicantCommands applicants, OfficialDecisions decisions, ApplicationQueries queries, IOptions<LicensingOptions> options)
 {
     private const string Applicants = $"{Roles.Citizen},{Roles.Staff}";
 
@@ -30,7 +31,7 @@ public sealed class LicensingHttpFunctions(LicensingService licensing, IOptions<
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "licence-applications")] HttpRequest req, CancellationToken cancellationToken)
     {
         var body = await req.ReadJsonAsync<CreateApplicationRequest>(cancellationToken);
-        var view = await licensing.CreateAsync(req.Caller(), body.Type, body.Fields, cancellationToken);
+        var view = await applicants.CreateAsync(req.Caller(), body.Type, body.Fields, cancellationToken);
         return ApiResults.Created($"/api/licence-applications/{view.Number}", view);
     }
 
@@ -40,7 +41,7 @@ public sealed class LicensingHttpFunctions(LicensingService licensing, IOptions<
     [ProducesProblem(StatusCodes.Status404NotFound)]
     public async Task<IActionResult> Get(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "licence-applications/{number}")] HttpRequest req, string number, CancellationToken cancellationToken) =>
-        ApiResults.Ok(await licensing.GetAsync(req.Caller(), number, cancellationToken));
+        ApiResults.Ok(await queries.GetAsync(req.Caller(), number, cancellationToken));
 
     /// <summary>The raw file is the body; its Content-Type must be an accepted type. Content-addressed, so a retry stores nothing twice.</summary>
     [Function("UploadLicenceAttachment")]
@@ -55,7 +56,7 @@ public sealed class LicensingHttpFunctions(LicensingService licensing, IOptions<
     {
         var limit = (int)Math.Min(options.Value.MaxAttachmentBytes, int.MaxValue);
         var content = await RequestBody.ReadAsync(req, limit, cancellationToken);
-        var attachment = await licensing.AttachAsync(req.Caller(), number, kind, content, req.ContentType, cancellationToken);
+        var attachment = await applicants.AttachAsync(req.Caller(), number, kind, content, req.ContentType, cancellationToken);
         return ApiResults.Created($"/api/licence-applications/{number}", attachment);
     }
 
@@ -68,7 +69,7 @@ public sealed class LicensingHttpFunctions(LicensingService licensing, IOptions<
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "licence-applications/{number}/submit")] HttpRequest req,
         string number, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
     {
-        var view = await licensing.SubmitAsync(req.Caller(), number, LicenceApprovalV1.Name, cancellationToken);
+        var view = await applicants.SubmitAsync(req.Caller(), number, LicenceApprovalV1.Name, cancellationToken);
         // The instance id is the application number: a retried submit finds the running instance.
         if (view.Status != ApplicationStatus.Draft && await client.GetInstanceAsync(number, cancellation: cancellationToken) is null)
         {
@@ -90,9 +91,9 @@ public sealed class LicensingHttpFunctions(LicensingService licensing, IOptions<
     {
         var body = await req.ReadJsonAsync<DecisionRequest>(cancellationToken);
         var caller = req.Caller();
-        var result = await licensing.DecideAsync(caller, number, body.Step, body.Outcome, body.Reason, DecisionId(req, caller, body.DecisionId), cancellationToken);
+        var result = await decisions.DecideAsync(caller, number, body.Step, body.Outcome, body.Reason, DecisionId(req, caller, body.DecisionId), cancellationToken);
         // Raised on a replay too: if the first raise was lost, this one delivers it; otherwise the orchestration ignores it.
-        await client.RaiseEventAsync(number, LicensingTasks.DecisionEvent, result.Event, cancellationToken);
+        await client.RaiseEventAsync(number, LicenceApprovalV1.DecisionEvent, result.Event, cancellationToken);
         return ApiResults.Ok(result.Application);
     }
 
@@ -106,8 +107,8 @@ public sealed class LicensingHttpFunctions(LicensingService licensing, IOptions<
         string number, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
     {
         var caller = req.Caller();
-        var result = await licensing.ResubmitAsync(caller, number, DecisionId(req, caller, null), cancellationToken);
-        await client.RaiseEventAsync(number, LicensingTasks.DecisionEvent, result.Event, cancellationToken);
+        var result = await applicants.ResubmitAsync(caller, number, DecisionId(req, caller, null), cancellationToken);
+        await client.RaiseEventAsync(number, LicenceApprovalV1.DecisionEvent, result.Event, cancellationToken);
         return ApiResults.Ok(result.Application);
     }
 
@@ -116,14 +117,14 @@ public sealed class LicensingHttpFunctions(LicensingService licensing, IOptions<
     [ProducesJson(typeof(IReadOnlyList<QueueEntryRecord>))]
     public async Task<IActionResult> Queue(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "licence-queues/{role}")] HttpRequest req, string role, CancellationToken cancellationToken) =>
-        ApiResults.Ok(await licensing.QueueAsync(req.Caller(), role, cancellationToken));
+        ApiResults.Ok(await queries.QueueAsync(req.Caller(), role, cancellationToken));
 
     [Function("ListLicenceAudit")]
     [Authorize(Roles = Roles.Admin)]
     [ProducesJson(typeof(IReadOnlyList<LicensingAuditRecord>))]
     public async Task<IActionResult> Audit(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "licence-audit")] HttpRequest req, CancellationToken cancellationToken) =>
-        ApiResults.Ok(await licensing.AuditTrailAsync(
+        ApiResults.Ok(await queries.AuditTrailAsync(
             req.Caller(),
             req.Query["month"].FirstOrDefault() ?? string.Empty,
             req.Query["number"].FirstOrDefault(),
@@ -137,7 +138,7 @@ public sealed class LicensingHttpFunctions(LicensingService licensing, IOptions<
         caller.Subject + ":" + (fromBody ?? req.Headers[IdempotencyMiddleware.HeaderName].FirstOrDefault() ?? Guid.NewGuid().ToString("N", CultureInfo.InvariantCulture));
 
     /// <summary>
-    /// Documents the upload's body with Core's default limits, the ones <see cref="LicensingService"/>
+    /// Documents the upload's body with Core's default limits, the ones <see cref="ApplicantCommands"/>
     /// enforces unless <c>Licensing:MaxAttachmentBytes</c> or <c>Licensing:AttachmentContentTypes</c>
     /// is configured (the document is built without configuration).
     /// </summary>

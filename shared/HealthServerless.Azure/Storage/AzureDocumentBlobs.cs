@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
-using HealthServerless.Core.Licensing;
+using HealthServerless.Core.Common;
 
 namespace HealthServerless.Azure.Storage;
 

@@ -1,3 +1,4 @@
+using HealthServerless.Core.Common;
 using Azure.Core;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
@@ -13,7 +14,7 @@ public static class StorageServiceCollectionExtensions
     /// lifetime: from <c>Storage:ConnectionString</c> when set (Azurite), else from the service
     /// URIs with the app's one <see cref="TokenCredential"/>. Built on first use, so an app that
     /// never touches storage (unit tests) needs no storage settings; ValidateOnStart still fails
-    /// a host that starts without them.
+    /// a host that starts without them. Documents kept as blobs (<see cref="IDocumentBlobs"/>) use the blob client.
     /// </summary>
     public static IServiceCollection AddAzureStorageClients(this IServiceCollection services)
     {
@@ -36,6 +37,7 @@ public static class StorageServiceCollectionExtensions
                 ? new BlobServiceClient(options.BlobServiceUri, sp.GetRequiredService<TokenCredential>())
                 : new BlobServiceClient(options.ConnectionString);
         });
+        services.AddSingleton<IDocumentBlobs, AzureDocumentBlobs>();
         return services;
     }
 }

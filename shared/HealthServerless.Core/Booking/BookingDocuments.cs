@@ -116,9 +116,6 @@ public sealed record SessionIndexRecord(string SessionId, string InstitutionId, 
 /// <summary>Reminders already sent, by booking and moment: the queue may deliver twice, the citizen hears once.</summary>
 public sealed record ReminderRecord(string BookingId, string Moment, DateTimeOffset SentAt);
 
-/// <summary>Institution audit trail (e.g. on-site seats released to online booking).</summary>
-public sealed record AuditRecord(string Action, string Subject, string Actor, string Detail, DateTimeOffset At);
-
 public static class BookingContainers
 {
     public static StoreContainer Sessions { get; } = new("sessions", "institution id");
@@ -137,7 +134,7 @@ public static class BookingContainers
 
     public static StoreContainer Reminders { get; } = new("reminders", "booking id");
 
-    public static StoreContainer Audit { get; } = new("audit", "institution id");
+    public static IReadOnlyList<StoreContainer> All { get; } = [Sessions, SessionIndex, Seats, SlotStatus, Guards, ResidentBookings, NoShows, Reminders];
 
     public static string SeatPartition(string sessionId, string slotId) => $"{sessionId}:{slotId}";
 

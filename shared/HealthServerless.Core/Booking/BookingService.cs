@@ -1,3 +1,4 @@
+using HealthServerless.Core.Identity;
 using HealthServerless.Core.Common;
 using HealthServerless.Core.Storage;
 using Microsoft.Extensions.Options;
@@ -27,13 +28,16 @@ public sealed record BookingView(
 /// of one guard document that did not exist. No step needs a transaction across documents;
 /// a failure after the guard is taken gives the guard back.
 /// </summary>
-public sealed class BookingService(IDocumentStore store, ScheduleService schedules, IOptions<BookingOptions> options, TimeProvider time)
+public sealed class BookingService(IDocumentStore store, ScheduleService schedules, ResidentRegistration registration, IOptions<BookingOptions> options, TimeProvider time)
 {
     private readonly BookingOptions _options = options.Value;
 
-    /// <summary>A citizen books online for a code they act for (self or family; checked by the caller).</summary>
-    public Task<BookingView> BookOnlineAsync(Caller caller, string codeId, BookSlot request, CancellationToken cancellationToken = default) =>
-        BookAsync(caller, codeId, request, BookingChannel.Online, cancellationToken);
+    /// <summary>A citizen books online for a code they act for (self or family).</summary>
+    public async Task<BookingView> BookOnlineAsync(Caller caller, string codeId, BookSlot request, CancellationToken cancellationToken = default)
+    {
+        await registration.RequireActsForAsync(caller, codeId, cancellationToken);
+        return await BookAsync(caller, codeId, request, BookingChannel.Online, cancellationToken);
+    }
 
     /// <summary>Staff book a walk-in or phone patient from the on-site share of their own institution.</summary>
     public Task<BookingView> BookOnsiteAsync(Caller caller, string codeId, BookSlot request, CancellationToken cancellationToken = default)
@@ -42,12 +46,18 @@ public sealed class BookingService(IDocumentStore store, ScheduleService schedul
         return BookAsync(caller, codeId, request, BookingChannel.Onsite, cancellationToken);
     }
 
-    public async Task<IReadOnlyList<BookingView>> ListAsync(string codeId, CancellationToken cancellationToken = default) =>
-        [.. (await store.QueryAsync<ResidentBookingRecord>(BookingContainers.ResidentBookings, codeId, PartitionQuery.All.OrderedBy("startsAt", descending: true).Take(100), cancellationToken))
-            .Select(r => ToView(r.Value))];
-
-    public async Task<BookingView> CancelAsync(string codeId, string bookingId, CancellationToken cancellationToken = default)
+    /// <summary>The bookings of a code the caller acts for, newest first.</summary>
+    public async Task<IReadOnlyList<BookingView>> ListAsync(Caller caller, string codeId, CancellationToken cancellationToken = default)
     {
+        await registration.RequireActsForAsync(caller, codeId, cancellationToken);
+        return [.. (await store.QueryAsync<ResidentBookingRecord>(BookingContainers.ResidentBookings, codeId, PartitionQuery.All.OrderedBy("startsAt", descending: true).Take(100), cancellationToken))
+            .Select(r => ToView(r.Value))];
+    }
+
+    /// <summary>Cancels a booking of a code the caller acts for.</summary>
+    public async Task<BookingView> CancelAsync(Caller caller, string codeId, string bookingId, CancellationToken cancellationToken = default)
+    {
+        await registration.RequireActsForAsync(caller, codeId, cancellationToken);
         var booking = await store.ReadAsync<ResidentBookingRecord>(BookingContainers.ResidentBookings, codeId, bookingId, cancellationToken)
             ?? throw DomainException.NotFound("booking-not-found", "No such booking.");
         if (booking.Value.Status == BookingStatus.Cancelled)

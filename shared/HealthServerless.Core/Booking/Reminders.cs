@@ -1,3 +1,4 @@
+using HealthServerless.Core.Common;
 using HealthServerless.Core.Storage;
 using Microsoft.Extensions.Options;
 

@@ -1,3 +1,4 @@
+using HealthServerless.Core.Common;
 using HealthServerless.Core.Storage;
 
 namespace HealthServerless.Core.Booking;
@@ -35,7 +36,7 @@ public sealed class SeatReleaseService(IDocumentStore store, TimeProvider time)
                 }
 
                 await store.CreateAsync(
-                    BookingContainers.Audit, entry.Value.InstitutionId, $"onsite-release:{entry.Value.SessionId}",
+                    SharedContainers.Audit, entry.Value.InstitutionId, $"onsite-release:{entry.Value.SessionId}",
                     new AuditRecord("onsite-seats-released", entry.Value.SessionId, "system:seat-release-timer", "Unused on-site seats opened to online booking.", now),
                     cancellationToken);
                 released++;

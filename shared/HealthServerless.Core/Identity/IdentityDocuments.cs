@@ -60,4 +60,6 @@ public static class IdentityContainers
     public static StoreContainer HealthCodes { get; } = new("health-codes", "health code id");
 
     public static StoreContainer Accounts { get; } = new("accounts", "account subject");
+
+    public static IReadOnlyList<StoreContainer> All { get; } = [Residents, HealthCodes, Accounts];
 }

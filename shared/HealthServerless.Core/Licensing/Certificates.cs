@@ -53,7 +53,7 @@ public sealed record CertificateVerification(CertificateCheck Result, bool Valid
 /// kept in Blob Storage and verifiable by anyone; suspension and revocation take effect at once
 /// because verification always reads the certificate document.
 /// </summary>
-public sealed class CertificateService(IDocumentStore store, IDocumentBlobs blobs, CertificateSigner signer, LicensingService applications, IOptions<LicensingOptions> options, TimeProvider time)
+public sealed class CertificateService(IDocumentStore store, IDocumentBlobs blobs, CertificateSigner signer, ApplicationRecords applications, IOptions<LicensingOptions> options, TimeProvider time)
 {
     public async Task<CertificateContent> IssueAsync(string applicationNumber, CancellationToken cancellationToken = default)
     {
@@ -134,8 +134,8 @@ public sealed class CertificateService(IDocumentStore store, IDocumentBlobs blob
         return new CertificateVerification(check, check == CertificateCheck.Valid, content, record.Value.Status);
     }
 
-    /// <summary>Suspends, reinstates or revokes (final). Returns the certificate as it now stands.</summary>
-    public async Task<CertificateRecord> SetStatusAsync(Caller caller, string number, CertificateStatus target, string reason, CancellationToken cancellationToken = default)
+    /// <summary>Suspends, reinstates or revokes (final) the certificate alone; <see cref="CertificateStatusChanges"/> also updates the registry.</summary>
+    internal async Task<CertificateRecord> SetStatusAsync(Caller caller, string number, CertificateStatus target, string reason, CancellationToken cancellationToken = default)
     {
         caller.RequireRole(Roles.Admin);
         _ = await GetAsync(number, cancellationToken);

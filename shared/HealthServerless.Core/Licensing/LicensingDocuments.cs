@@ -69,6 +69,11 @@ public sealed record ApplicationRecord(
         [.. Attachments.GroupBy(a => a.Kind).Select(g => g.OrderBy(a => a.UploadedAt).Last())];
 
     public ApplicationRecord Append(HistoryEntry entry) => this with { History = [.. History, entry] };
+
+    public IReadOnlyList<string> MissingDocuments => [.. Rule.RequiredDocuments.Where(kind => Attachments.All(a => a.Kind != kind))];
+
+    /// <summary>What identifies the licensee across applications of this type (a qualification number, a credit code).</summary>
+    public string HolderKey => Fields.TryGetValue(Rule.HolderKeyField, out var key) ? key : Number;
 }
 
 /// <summary>An application waiting for a role: one document per waiting application in partition <c>queue:{role}</c>.</summary>
@@ -89,9 +94,26 @@ public static class LicensingContainers
 
     public static StoreContainer Registry { get; } = new("licence-registry", "registry kind (institution, physician, nurse)");
 
+    /// <summary>One guard per licensee and type: the application that holds it (<see cref="LicenceGuards"/>).</summary>
+    public static StoreContainer Guards { get; } = new("licence-guards", "application type + holder key (qualification number, credit code)");
+
+    public static IReadOnlyList<StoreContainer> All { get; } = [Applications, Queues, Audit, Certificates, Registry, Guards];
+
     public const string ApplicationId = "application";
 
     public const string CertificateId = "certificate";
 
+    public const string GuardId = "guard";
+
+    public static string GuardPartition(ApplicationType type, string holderKey) => $"{type}:{holderKey}";
+
     public static string QueuePartition(string role) => "queue:" + role;
+}
+
+/// <summary>Licensing's blob containers (<see cref="Common.IDocumentBlobs"/>).</summary>
+public static class LicensingBlobContainers
+{
+    public const string Attachments = "licence-attachments";
+
+    public const string Certificates = "licence-certificates";
 }

@@ -1,15 +1,9 @@
 namespace HealthServerless.Core.Licensing;
 
-/// <summary>Licensing rules (section <c>Licensing</c>): the calendar, time limits, attachment limits.</summary>
+/// <summary>Licensing rules (section <c>Licensing</c>): time limits, attachment limits. The working-day calendar is shared (<see cref="Common.BusinessCalendarOptions"/>).</summary>
 public sealed class LicensingOptions
 {
     public const string Section = "Licensing";
-
-    /// <summary>Public holidays (Asia/Shanghai dates) as the State Council announces them each year.</summary>
-    public List<DateOnly> Holidays { get; set; } = [];
-
-    /// <summary>Weekend days that are working days ("调休" make-up days).</summary>
-    public List<DateOnly> MakeUpWorkdays { get; set; } = [];
 
     /// <summary>Per application type (its enum name), time limits that replace the statutory defaults.</summary>
     public Dictionary<string, StepDeadlines> Deadlines { get; set; } = [];

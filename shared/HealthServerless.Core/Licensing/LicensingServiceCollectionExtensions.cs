@@ -1,16 +1,29 @@
+using HealthServerless.Core.Common;
+using HealthServerless.Core.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace HealthServerless.Core.Licensing;
 
 public static class LicensingServiceCollectionExtensions
 {
-    /// <summary>Licensing's use cases. The app registers the ports: <see cref="IDocumentBlobs"/>, the <see cref="CertificateSigner"/> keys, notifications.</summary>
-    public static IServiceCollection AddLicensingCore(this IServiceCollection services)
+    /// <summary>
+    /// Online licensing: applications, decisions, the approval workflow's steps, certificates,
+    /// the public registry, and their containers. The app registers the ports:
+    /// <see cref="IDocumentBlobs"/>, the <see cref="CertificateSigner"/> keys, notifications.
+    /// </summary>
+    public static IServiceCollection AddLicensing(this IServiceCollection services)
     {
+        services.AddSharedCore();
+        services.AddStoreContainers(LicensingContainers.All);
         services.AddOptions<LicensingOptions>().BindConfiguration(LicensingOptions.Section);
-        services.AddSingleton<WorkingDayCalendar>();
-        services.AddSingleton<LicensingService>();
+        services.AddSingleton<ApplicationRecords>();
+        services.AddSingleton<LicenceGuards>();
+        services.AddSingleton<ApplicantCommands>();
+        services.AddSingleton<OfficialDecisions>();
+        services.AddSingleton<ApprovalSteps>();
+        services.AddSingleton<ApplicationQueries>();
         services.AddSingleton<CertificateService>();
+        services.AddSingleton<CertificateStatusChanges>();
         services.AddSingleton<PublicRegistry>();
         return services;
     }

@@ -1,37 +1,41 @@
+using Microsoft.Extensions.DependencyInjection;
+
 namespace HealthServerless.Core.Storage;
 
 /// <summary>
-/// Every container the application uses, declared once. The SQLite adapter creates a table
-/// per entry, the Cosmos adapter a container, and infra/bicep declares the same list
-/// (a test compares them).
+/// How containers are declared: each capability registers its own with
+/// <see cref="AddStoreContainers"/> in its <c>AddXxx()</c>; the SQLite adapter creates a table
+/// per registered container, the Cosmos adapter a container, and infra/bicep declares the
+/// same list (a test compares them). This file names no capability.
 /// </summary>
 public static class StoreContainers
 {
     /// <summary>
-    /// Responses to requests carrying an Idempotency-Key, one partition per caller. A record
-    /// answers replays for a day (IdempotencyMiddleware.Retention); Cosmos DB deletes it an hour later.
+    /// Responses to requests carrying an Idempotency-Key, one partition per caller: the HTTP
+    /// platform's, not a capability's. A record answers replays for a day
+    /// (IdempotencyMiddleware.Retention); Cosmos DB deletes it an hour later.
     /// </summary>
     public static StoreContainer Idempotency { get; } = new("idempotency", "caller (token subject)") { TimeToLive = TimeSpan.FromHours(25) };
 
-    public static IReadOnlyList<StoreContainer> All { get; } =
-    [
-        Idempotency,
-        Identity.IdentityContainers.Residents,
-        Identity.IdentityContainers.HealthCodes,
-        Identity.IdentityContainers.Accounts,
-        Booking.BookingContainers.Sessions,
-        Booking.BookingContainers.SessionIndex,
-        Booking.BookingContainers.Seats,
-        Booking.BookingContainers.SlotStatus,
-        Booking.BookingContainers.Guards,
-        Booking.BookingContainers.ResidentBookings,
-        Booking.BookingContainers.NoShows,
-        Booking.BookingContainers.Reminders,
-        Booking.BookingContainers.Audit,
-        Licensing.LicensingContainers.Applications,
-        Licensing.LicensingContainers.Queues,
-        Licensing.LicensingContainers.Audit,
-        Licensing.LicensingContainers.Certificates,
-        Licensing.LicensingContainers.Registry,
-    ];
+    public static IServiceCollection AddStoreContainers(this IServiceCollection services, IEnumerable<StoreContainer> containers)
+    {
+        ArgumentNullException.ThrowIfNull(containers);
+        foreach (var container in containers)
+        {
+            if (!services.Any(d => d.ServiceType == typeof(StoreContainer) && ReferenceEquals(d.ImplementationInstance, container)))
+            {
+                services.AddSingleton(container);
+            }
+        }
+
+        return services;
+    }
+
+    /// <summary>Every container registered, each once; two registrations of one name with different settings are a mistake.</summary>
+    public static IReadOnlyList<StoreContainer> Registered(IServiceProvider services)
+    {
+        var all = services.GetServices<StoreContainer>().Distinct().ToList();
+        var clash = all.GroupBy(c => c.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        return clash is null ? all : throw new InvalidOperationException($"Container '{clash.Key}' is declared twice with different settings.");
+    }
 }

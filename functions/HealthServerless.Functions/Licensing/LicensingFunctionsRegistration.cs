@@ -1,4 +1,3 @@
-using HealthServerless.Azure.Storage;
 using HealthServerless.Core.Licensing;
 using HealthServerless.Functions.Platform.RateLimiting;
 using Microsoft.Extensions.Configuration;
@@ -6,13 +5,12 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace HealthServerless.Functions.Licensing;
 
-public static class LicensingRegistration
+public static class LicensingFunctionsRegistration
 {
-    /// <summary>Online licensing: Core's use cases, attachments and certificates in Blob Storage, the signing key, registry rate limits.</summary>
-    public static IServiceCollection AddLicensing(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>Online licensing: Core's use cases and containers, the certificate signing key, the registry's rate limits.</summary>
+    public static IServiceCollection AddLicensingFunctions(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddLicensingCore();
-        services.AddSingleton<IDocumentBlobs, AzureDocumentBlobs>();
+        services.AddLicensing();
         services.AddSingleton(_ => LicensingKeySettings.CreateSigner(configuration));
         services.AddOptions<RateLimitingOptions>().BindConfiguration(RateLimitingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<RateLimits>();

@@ -1,11 +1,9 @@
-using HealthServerless.Core.Booking;
-using HealthServerless.Core.Common;
 using HealthServerless.Core.Storage;
 
-namespace HealthServerless.Core.Identity;
+namespace HealthServerless.Core.Common;
 
 /// <summary>
-/// Reads of someone else's health data are audited (DESIGN.md section 6): who read which
+/// Reads of someone else's health data are audited: who read which
 /// health code, for what, when — in the acting institution's audit trail. Never the ID number.
 /// </summary>
 public sealed class AccessAudit(IDocumentStore store, TimeProvider time)
@@ -14,7 +12,7 @@ public sealed class AccessAudit(IDocumentStore store, TimeProvider time)
     {
         var now = time.GetUtcNow();
         var record = new AuditRecord(action, codeId, reader.Subject, $"Health code read by {string.Join(",", reader.Roles.Order(StringComparer.Ordinal))}.", now);
-        await store.CreateAsync(BookingContainers.Audit, reader.InstitutionId ?? "no-institution", $"access:{now:yyyyMMddHHmmssfff}:{Guid.NewGuid():N}", record, cancellationToken);
+        await store.CreateAsync(SharedContainers.Audit, reader.InstitutionId ?? "no-institution", $"access:{now:yyyyMMddHHmmssfff}:{Guid.NewGuid():N}", record, cancellationToken);
     }
 
     public async Task<IReadOnlyList<AuditRecord>> ListAsync(Caller caller, string institutionId, CancellationToken cancellationToken = default)
@@ -25,6 +23,6 @@ public sealed class AccessAudit(IDocumentStore store, TimeProvider time)
             caller.RequireInstitution(institutionId);
         }
 
-        return [.. (await store.QueryAsync<AuditRecord>(BookingContainers.Audit, institutionId, PartitionQuery.All.OrderedBy("at", descending: true).Take(500), cancellationToken)).Select(r => r.Value)];
+        return [.. (await store.QueryAsync<AuditRecord>(SharedContainers.Audit, institutionId, PartitionQuery.All.OrderedBy("at", descending: true).Take(500), cancellationToken)).Select(r => r.Value)];
     }
 }

@@ -1,4 +1,4 @@
-namespace HealthServerless.Core.Licensing;
+namespace HealthServerless.Core.Common;
 
 public enum BlobWriteOutcome
 {
@@ -21,11 +21,4 @@ public interface IDocumentBlobs
 
     /// <summary>The blob, or null when there is none of that name.</summary>
     Task<BlobContent?> ReadAsync(string container, string name, CancellationToken cancellationToken = default);
-}
-
-public static class LicensingBlobContainers
-{
-    public const string Attachments = "licence-attachments";
-
-    public const string Certificates = "licence-certificates";
 }

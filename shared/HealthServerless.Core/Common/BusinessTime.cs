@@ -1,4 +1,4 @@
-namespace HealthServerless.Core.Booking;
+namespace HealthServerless.Core.Common;
 
 /// <summary>Business calendars run on Asia/Shanghai time; storage holds UTC instants.</summary>
 public static class BusinessTime

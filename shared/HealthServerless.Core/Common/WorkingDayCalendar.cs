@@ -1,7 +1,6 @@
-using HealthServerless.Core.Booking;
 using Microsoft.Extensions.Options;
 
-namespace HealthServerless.Core.Licensing;
+namespace HealthServerless.Core.Common;
 
 /// <summary>
 /// Working days on the Asia/Shanghai calendar: Monday to Friday, minus configured public
@@ -15,7 +14,7 @@ public sealed class WorkingDayCalendar
     private readonly HashSet<DateOnly> _holidays;
     private readonly HashSet<DateOnly> _makeUp;
 
-    public WorkingDayCalendar(IOptions<LicensingOptions> options)
+    public WorkingDayCalendar(IOptions<BusinessCalendarOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
         _holidays = [.. options.Value.Holidays];

@@ -1,0 +1,27 @@
+using HealthServerless.Core.Common;
+using HealthServerless.Core.Identity;
+using HealthServerless.Core.Storage;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace HealthServerless.Core.Booking;
+
+public static class BookingServiceCollectionExtensions
+{
+    /// <summary>
+    /// Appointments: schedules, booking, the front desk, seat release, reminders, and their
+    /// containers. Needs Identity (added here) and the app's <see cref="INotificationSender"/>.
+    /// </summary>
+    public static IServiceCollection AddBooking(this IServiceCollection services)
+    {
+        services.AddIdentity();
+        services.AddStoreContainers(BookingContainers.All);
+        services.AddOptions<BookingOptions>().BindConfiguration(BookingOptions.Section);
+        services.AddSingleton<ScheduleService>();
+        services.AddSingleton<BookingService>();
+        services.AddSingleton<VisitService>();
+        services.AddSingleton<FrontDesk>();
+        services.AddSingleton<SeatReleaseService>();
+        services.AddSingleton<ReminderService>();
+        return services;
+    }
+}
