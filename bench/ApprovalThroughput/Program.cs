@@ -44,7 +44,8 @@ await using (var host = await LocalFunctionHost.StartAsync(
     new FunctionApp((services, configuration) => services.AddHealthServerless(configuration), worker => worker.UseHealthServerless()),
     [], settings, builder => builder.Logging.ClearProviders()))
 {
-    var licensing = host.Services.GetRequiredService<LicensingService>();
+    var applicants = host.Services.GetRequiredService<ApplicantCommands>();
+    var decisions = host.Services.GetRequiredService<OfficialDecisions>();
     var client = host.Services.GetRequiredService<DurableTaskClient>();
     var results = new ConcurrentBag<double>();
     var clock = Stopwatch.StartNew();
@@ -67,18 +68,18 @@ await using (var host = await LocalFunctionHost.StartAsync(
             ["practiceScope"] = "Internal medicine",
             ["institutionName"] = "北京协和医院",
         };
-        var draft = await licensing.CreateAsync(applicant, ApplicationType.PhysicianPractice, fields, ct);
+        var draft = await applicants.CreateAsync(applicant, ApplicationType.PhysicianPractice, fields, ct);
         foreach (var kind in LicenceTypes.PhysicianPractice.RequiredDocuments)
         {
-            await licensing.AttachAsync(applicant, draft.Number, kind, System.Text.Encoding.UTF8.GetBytes($"%PDF-1.7 {kind} {i}"), "application/pdf", ct);
+            await applicants.AttachAsync(applicant, draft.Number, kind, System.Text.Encoding.UTF8.GetBytes($"%PDF-1.7 {kind} {i}"), "application/pdf", ct);
         }
 
-        var submitted = await licensing.SubmitAsync(applicant, draft.Number, LicenceApprovalV1.Name, ct);
+        var submitted = await applicants.SubmitAsync(applicant, draft.Number, LicenceApprovalV1.Name, ct);
         await client.ScheduleNewOrchestrationInstanceAsync(LicenceApprovalV1.Name, new LicenceApprovalInput(draft.Number, submitted.Type), new StartOrchestrationOptions(draft.Number), ct);
-        var review = await licensing.DecideAsync(new Caller("reviewer-1", [Roles.Reviewer]), draft.Number, LicensingStep.Review, DecisionOutcome.Approve, null, $"r-{i}", ct);
-        await client.RaiseEventAsync(draft.Number, LicensingTasks.DecisionEvent, review.Event, ct);
-        var approval = await licensing.DecideAsync(new Caller("approver-1", [Roles.Approver]), draft.Number, LicensingStep.Approval, DecisionOutcome.Approve, null, $"a-{i}", ct);
-        await client.RaiseEventAsync(draft.Number, LicensingTasks.DecisionEvent, approval.Event, ct);
+        var review = await decisions.DecideAsync(new Caller("reviewer-1", [Roles.Reviewer]), draft.Number, LicensingStep.Review, DecisionOutcome.Approve, null, $"r-{i}", ct);
+        await client.RaiseEventAsync(draft.Number, LicenceApprovalV1.DecisionEvent, review.Event, ct);
+        var approval = await decisions.DecideAsync(new Caller("approver-1", [Roles.Approver]), draft.Number, LicensingStep.Approval, DecisionOutcome.Approve, null, $"a-{i}", ct);
+        await client.RaiseEventAsync(draft.Number, LicenceApprovalV1.DecisionEvent, approval.Event, ct);
         var lastDecision = clock.Elapsed;
         var done = await client.WaitForInstanceCompletionAsync(draft.Number, getInputsAndOutputs: true, ct);
         if (done.RuntimeStatus != OrchestrationRuntimeStatus.Completed || done.ReadOutputAs<LicenceApprovalResult>()?.CertificateNumber is null)

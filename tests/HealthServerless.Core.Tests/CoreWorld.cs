@@ -19,12 +19,12 @@ public sealed class CoreWorld : IAsyncDisposable
     {
         // 2026-12-01 is a Tuesday; tests start a week before, at 07:00 in Shanghai.
         Time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 7, 0, 0, TimeSpan.FromHours(8)));
-        Store = new SqliteDocumentStore(Path.Combine(_folder, "core.db"), StoreContainers.All);
+        Store = new SqliteDocumentStore(Path.Combine(_folder, "core.db"), CoreContainers.All);
         Keys = new IdentityKeyRing(RandomNumberGenerator.GetBytes(32), new Dictionary<string, byte[]> { ["k1"] = RandomNumberGenerator.GetBytes(32) }, "k1");
         var options = Options.Create(bookingOptions ?? new BookingOptions());
         Registration = new ResidentRegistration(Store, Keys, Time);
         Schedules = new ScheduleService(Store, Time);
-        Bookings = new BookingService(Store, Schedules, options, Time);
+        Bookings = new BookingService(Store, Schedules, Registration, options, Time);
         Visits = new VisitService(Store, Schedules, options, Time);
         Release = new SeatReleaseService(Store, Time);
         Notifications = new RecordingSender();

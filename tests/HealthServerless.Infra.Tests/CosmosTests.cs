@@ -1,20 +1,25 @@
 using System.Text.Json.Nodes;
 using HealthServerless.Core.Storage;
+using HealthServerless.Functions;
 using HealthServerless.Infra.Tests.Arm;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace HealthServerless.Infra.Tests;
 
-/// <summary>The containers the code declares (StoreContainers.All) are the containers Azure gets.</summary>
+/// <summary>The containers the app registers (each capability its own, in its AddXxx) are the containers Azure gets.</summary>
 public sealed class CosmosTests
 {
+    /// <summary>What the Functions app's one composition root registers, read without starting anything.</summary>
+    private static readonly IReadOnlyList<StoreContainer> Registered = AppContainers();
     private static readonly IReadOnlyList<ArmResource> Containers =
         ArmTemplate.Compiled.Deploy("Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers");
 
     [Fact]
-    public void Cosmos_containers_are_exactly_StoreContainers_All()
+    public void Cosmos_containers_are_exactly_the_containers_the_app_registers()
     {
         Assert.Equal(
-            StoreContainers.All.Select(c => c.Name).Order(StringComparer.Ordinal),
+            Registered.Select(c => c.Name).Order(StringComparer.Ordinal),
             Containers.Select(c => c.Text("properties.resource.id")!).Order(StringComparer.Ordinal));
         Assert.All(Containers, c => Assert.Equal(c.Text("properties.resource.id"), c.ShortName));
     }
@@ -22,7 +27,7 @@ public sealed class CosmosTests
     [Fact]
     public void Containers_expire_documents_exactly_where_the_code_declares_a_time_to_live()
     {
-        var declared = StoreContainers.All.Where(c => c.TimeToLive is not null).ToDictionary(c => c.Name, c => ((int)c.TimeToLive!.Value.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var declared = Registered.Where(c => c.TimeToLive is not null).ToDictionary(c => c.Name, c => ((int)c.TimeToLive!.Value.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture));
         var deployed = Containers.Where(c => c.Text("properties.resource.defaultTtl") is not null).ToDictionary(c => c.ShortName, c => c.Text("properties.resource.defaultTtl")!);
 
         Assert.Equal(declared.OrderBy(p => p.Key, StringComparer.Ordinal), deployed.OrderBy(p => p.Key, StringComparer.Ordinal));
@@ -72,4 +77,7 @@ public sealed class CosmosTests
         Assert.Empty((JsonArray)account.Evaluate("properties.capabilities")!);
         Assert.Equal("4000", database.Text("properties.options.autoscaleSettings.maxThroughput"));
     }
+
+    private static IReadOnlyList<StoreContainer> AppContainers() =>
+        StoreContainers.Registered(new ServiceCollection().AddHealthServerless(new ConfigurationBuilder().Build()));
 }

@@ -1,3 +1,4 @@
+using HealthServerless.Core.Common;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;

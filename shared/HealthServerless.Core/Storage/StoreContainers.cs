@@ -32,9 +32,15 @@ public static class StoreContainers
     }
 
     /// <summary>Every container registered, each once; two registrations of one name with different settings are a mistake.</summary>
-    public static IReadOnlyList<StoreContainer> Registered(IServiceProvider services)
+    public static IReadOnlyList<StoreContainer> Registered(IServiceProvider services) => Distinct(services.GetServices<StoreContainer>());
+
+    /// <summary>The same, read from the registrations without building anything (tests, tools).</summary>
+    public static IReadOnlyList<StoreContainer> Registered(IServiceCollection services) =>
+        Distinct(services.Where(d => d.ServiceType == typeof(StoreContainer)).Select(d => (StoreContainer)d.ImplementationInstance!));
+
+    private static List<StoreContainer> Distinct(IEnumerable<StoreContainer> containers)
     {
-        var all = services.GetServices<StoreContainer>().Distinct().ToList();
+        var all = containers.Distinct().ToList();
         var clash = all.GroupBy(c => c.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         return clash is null ? all : throw new InvalidOperationException($"Container '{clash.Key}' is declared twice with different settings.");
     }

@@ -70,17 +70,18 @@ public sealed class CosmosBookingTests(CosmosTestServerFixture fixture) : IClass
             "Cardiology", "D02", "李医生", new DateOnly(2026, 12, 1), "pm", [new PublishSlot(new TimeOnly(14, 0), new TimeOnly(15, 0), 1, 0)],
             3000, 7, new TimeOnly(8, 0), 60, 0), Ct);
         var booked = await bookings.BookOnlineAsync(alice, code!, new BookSlot(_institution, "d02-20261201-pm", "s1"), Ct);
-        await bookings.CancelAsync(code!, booked.BookingId, Ct);
+        await bookings.CancelAsync(alice, code!, booked.BookingId, Ct);
         var again = await bookings.BookOnlineAsync(alice, code!, new BookSlot(_institution, "d02-20261201-pm", "s1"), Ct);
 
         Assert.Equal(1, again.VisitNumber);
-        Assert.Equal([BookingStatus.Booked, BookingStatus.Cancelled], (await bookings.ListAsync(code!, Ct)).Select(b => b.Status).Order());
+        Assert.Equal([BookingStatus.Booked, BookingStatus.Cancelled], (await bookings.ListAsync(alice, code!, Ct)).Select(b => b.Status).Order());
     }
 
     private (ResidentRegistration Registration, ScheduleService Schedules, BookingService Bookings) Services()
     {
         var keys = new IdentityKeyRing(RandomNumberGenerator.GetBytes(32), new Dictionary<string, byte[]> { ["k1"] = RandomNumberGenerator.GetBytes(32) }, "k1");
         var schedules = new ScheduleService(fixture.Store, _time);
-        return (new ResidentRegistration(fixture.Store, keys, _time), schedules, new BookingService(fixture.Store, schedules, Options.Create(new BookingOptions()), _time));
+        var registration = new ResidentRegistration(fixture.Store, keys, _time);
+        return (registration, schedules, new BookingService(fixture.Store, schedules, registration, Options.Create(new BookingOptions()), _time));
     }
 }

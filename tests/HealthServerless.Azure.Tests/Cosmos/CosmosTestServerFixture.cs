@@ -19,7 +19,7 @@ public sealed class CosmosTestServerFixture : IAsyncLifetime
         _server = await CosmosTestServer.StartAsync();
         _client = _server.CreateClient();
         Store = new CosmosDocumentStore(_client, "contract-tests");
-        await Store.CreateContainersAsync([DocumentStoreContract.Container, .. StoreContainers.All]);
+        await Store.CreateContainersAsync([DocumentStoreContract.Container, .. CoreContainers.All]);
     }
 
     public async ValueTask DisposeAsync()

@@ -27,7 +27,7 @@ public sealed class BookingServiceTests : IAsyncLifetime
         Assert.InRange(booking.VisitNumber, 11, 18); // Slot 2 numbers from 11; its online seats are 1–8.
         Assert.Equal(BookingStatus.Booked, booking.Status);
         Assert.Equal(5000, booking.FeeFen);
-        Assert.Equal(booking.BookingId, Assert.Single(await _world.Bookings.ListAsync(code, Ct)).BookingId);
+        Assert.Equal(booking.BookingId, Assert.Single(await _world.Bookings.ListAsync(CoreWorld.Citizen("alice"), code, Ct)).BookingId);
     }
 
     [Fact]
@@ -151,7 +151,7 @@ public sealed class BookingServiceTests : IAsyncLifetime
         }, Ct)));
 
         Assert.Single(attempts, a => a is not null);
-        Assert.Single(await _world.Bookings.ListAsync(code, Ct));
+        Assert.Single(await _world.Bookings.ListAsync(CoreWorld.Citizen("alice"), code, Ct));
         Assert.Single(await _world.Store.QueryAsync(BookingContainers.Seats, "d01-20261201-am:s1", PartitionQuery.All, Ct));
     }
 
@@ -165,15 +165,15 @@ public sealed class BookingServiceTests : IAsyncLifetime
         var request = new BookSlot("H001", "d01-20261201-am", "s1");
         var booking = await _world.Bookings.BookOnlineAsync(CoreWorld.Citizen("alice"), alice, request, Ct);
 
-        var cancelled = await _world.Bookings.CancelAsync(alice, booking.BookingId, Ct);
-        var again = await _world.Bookings.CancelAsync(alice, booking.BookingId, Ct);
+        var cancelled = await _world.Bookings.CancelAsync(CoreWorld.Citizen("alice"), alice, booking.BookingId, Ct);
+        var again = await _world.Bookings.CancelAsync(CoreWorld.Citizen("alice"), alice, booking.BookingId, Ct);
         var bobs = await _world.Bookings.BookOnlineAsync(CoreWorld.Citizen("bob"), bob, request, Ct);
 
         Assert.Equal(BookingStatus.Cancelled, cancelled.Status);
         Assert.Equal(BookingStatus.Cancelled, again.Status);
         Assert.Equal(BookingStatus.Booked, bobs.Status);
         _world.SetShanghaiTime(12, 1, 6, 30); // Cut-off is two hours before 08:00.
-        Assert.Equal("cancellation-closed", (await Assert.ThrowsAsync<DomainException>(() => _world.Bookings.CancelAsync(bob, bobs.BookingId, Ct))).Code);
+        Assert.Equal("cancellation-closed", (await Assert.ThrowsAsync<DomainException>(() => _world.Bookings.CancelAsync(CoreWorld.Citizen("bob"), bob, bobs.BookingId, Ct))).Code);
     }
 
     [Fact]
@@ -183,7 +183,7 @@ public sealed class BookingServiceTests : IAsyncLifetime
         var alice = await _world.RegisterAsync("alice", 1);
         _world.SetShanghaiTime(11, 24, 8, 0);
         var first = await _world.Bookings.BookOnlineAsync(CoreWorld.Citizen("alice"), alice, new BookSlot("H001", "d01-20261201-am", "s1"), Ct);
-        await _world.Bookings.CancelAsync(alice, first.BookingId, Ct);
+        await _world.Bookings.CancelAsync(CoreWorld.Citizen("alice"), alice, first.BookingId, Ct);
 
         var second = await _world.Bookings.BookOnlineAsync(CoreWorld.Citizen("alice"), alice, new BookSlot("H001", "d01-20261201-am", "s2"), Ct);
 
@@ -210,7 +210,7 @@ public sealed class BookingServiceTests : IAsyncLifetime
         Assert.Equal(2, bobs.VisitNumber);
         Assert.Equal(BookingChannel.Onsite, staffs.Channel);
         Assert.Equal(4, staffs.VisitNumber);
-        var audit = await _world.Store.QueryAsync<AuditRecord>(BookingContainers.Audit, "H001", PartitionQuery.All, Ct);
+        var audit = await _world.Store.QueryAsync<AuditRecord>(SharedContainers.Audit, "H001", PartitionQuery.All, Ct);
         Assert.Equal("onsite-seats-released", Assert.Single(audit).Value.Action);
     }
 

@@ -56,7 +56,7 @@ public sealed class VisitServiceTests : IAsyncLifetime
         Assert.Equal(3, await _world.Visits.MarkNoShowsAsync(Ct));
         Assert.Equal(0, await _world.Visits.MarkNoShowsAsync(Ct));
 
-        Assert.All(await _world.Bookings.ListAsync(code, Ct), b => Assert.Equal(BookingStatus.NoShow, b.Status));
+        Assert.All(await _world.Bookings.ListAsync(citizen, code, Ct), b => Assert.Equal(BookingStatus.NoShow, b.Status));
         _world.SetShanghaiTime(12, 2, 8, 0);
         await _world.Schedules.PublishAsync(CoreWorld.Staff, "H001", new PublishSession(
             "Cardiology", "D09", "李医生", new DateOnly(2026, 12, 5), "pm", [new PublishSlot(new TimeOnly(14, 0), new TimeOnly(15, 0), 5, 0)], 3000, 7, new TimeOnly(8, 0), 60, 0), Ct);

@@ -94,7 +94,7 @@ public sealed class ResidentRegistrationTests : IAsyncLifetime
         var text = new StringBuilder();
         await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_world.Store.FilePath}");
         await connection.OpenAsync(Ct);
-        foreach (var container in StoreContainers.All)
+        foreach (var container in CoreContainers.All)
         {
             using var command = connection.CreateCommand();
             command.CommandText = $"SELECT pk || ' ' || id || ' ' || body FROM \"{container.Name}\"";

@@ -20,7 +20,7 @@ public sealed class CertificateAndRegistryTests : IAsyncDisposable
         var certificate = await _world.Certificates.IssueAsync(app.Number);
         var record = await _world.Certificates.GetAsync(certificate.Number);
         await _world.Registry.PublishAsync(record.Content, record.Status);
-        await _world.Licensing.CloseAsync(app.Number);
+        await _world.Steps.CloseAsync(app.Number);
         return certificate;
     }
 
@@ -29,7 +29,7 @@ public sealed class CertificateAndRegistryTests : IAsyncDisposable
     {
         var certificate = await LicensedPhysicianAsync();
         var again = await _world.Certificates.IssueAsync(certificate.ApplicationNumber, Ct);
-        var application = await _world.Licensing.GetAsync(LicensingWorld.Applicant, certificate.ApplicationNumber, Ct);
+        var application = await _world.Queries.GetAsync(LicensingWorld.Applicant, certificate.ApplicationNumber, Ct);
 
         Assert.Equal(certificate, again);
         Assert.StartsWith("PHY-", certificate.Number, StringComparison.Ordinal);
@@ -78,14 +78,12 @@ public sealed class CertificateAndRegistryTests : IAsyncDisposable
     {
         var certificate = await LicensedPhysicianAsync();
 
-        var suspended = await _world.Certificates.SetStatusAsync(LicensingWorld.Admin, certificate.Number, CertificateStatus.Suspended, "Under investigation", Ct);
-        await _world.Registry.SetStatusAsync(suspended.Content, suspended.Status, Ct);
+        var suspended = await _world.StatusChanges.ChangeAsync(LicensingWorld.Admin, certificate.Number, CertificateStatus.Suspended, "Under investigation", Ct);
         var whileSuspended = await _world.Certificates.VerifyNumberAsync(certificate.Number, Ct);
         var registryWhileSuspended = await _world.Registry.SearchAsync(RegistryKind.Physician, null, certificate.Number, null, Ct);
-        var revoked = await _world.Certificates.SetStatusAsync(LicensingWorld.Admin, certificate.Number, CertificateStatus.Revoked, "Licence withdrawn", Ct);
-        await _world.Registry.SetStatusAsync(revoked.Content, revoked.Status, Ct);
-        var reinstate = await Assert.ThrowsAsync<DomainException>(() => _world.Certificates.SetStatusAsync(LicensingWorld.Admin, certificate.Number, CertificateStatus.Active, "Oops", Ct));
-        var notAdmin = await Assert.ThrowsAsync<DomainException>(() => _world.Certificates.SetStatusAsync(LicensingWorld.Approver, certificate.Number, CertificateStatus.Suspended, "No", Ct));
+        var revoked = await _world.StatusChanges.ChangeAsync(LicensingWorld.Admin, certificate.Number, CertificateStatus.Revoked, "Licence withdrawn", Ct);
+        var reinstate = await Assert.ThrowsAsync<DomainException>(() => _world.StatusChanges.ChangeAsync(LicensingWorld.Admin, certificate.Number, CertificateStatus.Active, "Oops", Ct));
+        var notAdmin = await Assert.ThrowsAsync<DomainException>(() => _world.StatusChanges.ChangeAsync(LicensingWorld.Approver, certificate.Number, CertificateStatus.Suspended, "No", Ct));
 
         Assert.Equal(CertificateCheck.Suspended, whileSuspended.Result);
         Assert.False(whileSuspended.Valid);

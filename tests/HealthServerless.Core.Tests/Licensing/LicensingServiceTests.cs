@@ -10,7 +10,13 @@ public sealed class LicensingServiceTests : IAsyncDisposable
 
     private readonly LicensingWorld _world = new();
 
-    private LicensingService Licensing => _world.Licensing;
+    private ApplicantCommands Applicants => _world.Applicants;
+
+    private OfficialDecisions Decisions => _world.Decisions;
+
+    private ApprovalSteps Steps => _world.Steps;
+
+    private ApplicationQueries Queries => _world.Queries;
 
     public ValueTask DisposeAsync() => _world.DisposeAsync();
 
@@ -22,7 +28,7 @@ public sealed class LicensingServiceTests : IAsyncDisposable
         fields["idNumber"] = "11010519491231002X";
         fields["name"] = new string('x', 51);
 
-        var error = await Assert.ThrowsAsync<DomainException>(() => Licensing.CreateAsync(LicensingWorld.Applicant, ApplicationType.PhysicianPractice, fields, Ct));
+        var error = await Assert.ThrowsAsync<DomainException>(() => Applicants.CreateAsync(LicensingWorld.Applicant, ApplicationType.PhysicianPractice, fields, Ct));
 
         Assert.Equal(DomainErrorKind.Validation, error.Kind);
         Assert.Equal(["fields.idNumber", "fields.name", "fields.practiceScope"], error.Errors.Keys.Order());
@@ -31,22 +37,22 @@ public sealed class LicensingServiceTests : IAsyncDisposable
     [Fact]
     public async Task Attachments_are_checked_hashed_stored_once_and_never_overwritten()
     {
-        var draft = await Licensing.CreateAsync(LicensingWorld.Applicant, ApplicationType.PhysicianPractice, LicensingWorld.PhysicianFields(), Ct);
+        var draft = await Applicants.CreateAsync(LicensingWorld.Applicant, ApplicationType.PhysicianPractice, LicensingWorld.PhysicianFields(), Ct);
         var content = LicensingWorld.Pdf("diploma");
 
-        var first = await Licensing.AttachAsync(LicensingWorld.Applicant, draft.Number, "qualification-certificate", content, "application/pdf", Ct);
-        var again = await Licensing.AttachAsync(LicensingWorld.Applicant, draft.Number, "qualification-certificate", content, "application/pdf", Ct);
-        var newer = await Licensing.AttachAsync(LicensingWorld.Applicant, draft.Number, "qualification-certificate", LicensingWorld.Pdf("diploma v2"), "application/pdf", Ct);
-        var wrongType = await Assert.ThrowsAsync<DomainException>(() => Licensing.AttachAsync(LicensingWorld.Applicant, draft.Number, "photo", content, "application/pdf", Ct));
-        var wrongMedia = await Assert.ThrowsAsync<DomainException>(() => Licensing.AttachAsync(LicensingWorld.Applicant, draft.Number, "health-certificate", content, "text/html", Ct));
-        var tooBig = await Assert.ThrowsAsync<DomainException>(() => Licensing.AttachAsync(LicensingWorld.Applicant, draft.Number, "health-certificate", new byte[_world.Options.Value.MaxAttachmentBytes + 1], "application/pdf", Ct));
-        var stranger = await Assert.ThrowsAsync<DomainException>(() => Licensing.AttachAsync(new Caller("someone", [Roles.Citizen]), draft.Number, "health-certificate", content, "application/pdf", Ct));
+        var first = await Applicants.AttachAsync(LicensingWorld.Applicant, draft.Number, "qualification-certificate", content, "application/pdf", Ct);
+        var again = await Applicants.AttachAsync(LicensingWorld.Applicant, draft.Number, "qualification-certificate", content, "application/pdf", Ct);
+        var newer = await Applicants.AttachAsync(LicensingWorld.Applicant, draft.Number, "qualification-certificate", LicensingWorld.Pdf("diploma v2"), "application/pdf", Ct);
+        var wrongType = await Assert.ThrowsAsync<DomainException>(() => Applicants.AttachAsync(LicensingWorld.Applicant, draft.Number, "photo", content, "application/pdf", Ct));
+        var wrongMedia = await Assert.ThrowsAsync<DomainException>(() => Applicants.AttachAsync(LicensingWorld.Applicant, draft.Number, "health-certificate", content, "text/html", Ct));
+        var tooBig = await Assert.ThrowsAsync<DomainException>(() => Applicants.AttachAsync(LicensingWorld.Applicant, draft.Number, "health-certificate", new byte[_world.Options.Value.MaxAttachmentBytes + 1], "application/pdf", Ct));
+        var stranger = await Assert.ThrowsAsync<DomainException>(() => Applicants.AttachAsync(new Caller("someone", [Roles.Citizen]), draft.Number, "health-certificate", content, "application/pdf", Ct));
 
         Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content)), first.Sha256);
         Assert.Equal(first, again);
         Assert.NotEqual(first.Sha256, newer.Sha256);
         Assert.Equal(2, _world.Blobs.Items.Count);
-        var view = await Licensing.GetAsync(LicensingWorld.Applicant, draft.Number, Ct);
+        var view = await Queries.GetAsync(LicensingWorld.Applicant, draft.Number, Ct);
         Assert.Equal(2, view.Attachments.Count);
         Assert.Equal(DomainErrorKind.Validation, wrongType.Kind);
         Assert.Equal(DomainErrorKind.Validation, wrongMedia.Kind);
@@ -57,10 +63,10 @@ public sealed class LicensingServiceTests : IAsyncDisposable
     [Fact]
     public async Task An_incomplete_application_cannot_be_submitted()
     {
-        var draft = await Licensing.CreateAsync(LicensingWorld.Applicant, ApplicationType.NursePractice, LicensingWorld.PhysicianFields().Where(f => f.Key != "practiceCategory").ToDictionary(), Ct);
-        await Licensing.AttachAsync(LicensingWorld.Applicant, draft.Number, "application-form", LicensingWorld.Pdf("form"), "application/pdf", Ct);
+        var draft = await Applicants.CreateAsync(LicensingWorld.Applicant, ApplicationType.NursePractice, LicensingWorld.PhysicianFields().Where(f => f.Key != "practiceCategory").ToDictionary(), Ct);
+        await Applicants.AttachAsync(LicensingWorld.Applicant, draft.Number, "application-form", LicensingWorld.Pdf("form"), "application/pdf", Ct);
 
-        var error = await Assert.ThrowsAsync<DomainException>(() => Licensing.SubmitAsync(LicensingWorld.Applicant, draft.Number, "LicenceApprovalV1", Ct));
+        var error = await Assert.ThrowsAsync<DomainException>(() => Applicants.SubmitAsync(LicensingWorld.Applicant, draft.Number, "LicenceApprovalV1", Ct));
 
         Assert.Equal(DomainErrorKind.Unprocessable, error.Kind);
         Assert.Equal(["qualification-certificate", "health-certificate", "training-record"], error.Errors["attachments"]);
@@ -74,9 +80,9 @@ public sealed class LicensingServiceTests : IAsyncDisposable
         Assert.Equal(ApplicationStatus.UnderReview, submitted.Status);
         Assert.Equal(LicensingStep.Review, submitted.WaitingFor);
         Assert.Equal(Roles.Reviewer, submitted.WaitingForRole);
-        var queue = await Licensing.QueueAsync(LicensingWorld.Reviewer, Roles.Reviewer, Ct);
+        var queue = await Queries.QueueAsync(LicensingWorld.Reviewer, Roles.Reviewer, Ct);
         Assert.Equal(submitted.Number, Assert.Single(queue).Number);
-        Assert.Empty(await Licensing.QueueAsync(LicensingWorld.Approver, Roles.Approver, Ct));
+        Assert.Empty(await Queries.QueueAsync(LicensingWorld.Approver, Roles.Approver, Ct));
     }
 
     [Fact]
@@ -85,15 +91,15 @@ public sealed class LicensingServiceTests : IAsyncDisposable
         var app = await _world.SubmittedPhysicianAsync();
 
         var reviewed = await _world.DecideAsync(LicensingWorld.Reviewer, app.Number, LicensingStep.Review, DecisionOutcome.Approve);
-        Assert.Empty(await Licensing.QueueAsync(LicensingWorld.Reviewer, Roles.Reviewer, Ct));
-        Assert.Single(await Licensing.QueueAsync(LicensingWorld.Approver, Roles.Approver, Ct));
+        Assert.Empty(await Queries.QueueAsync(LicensingWorld.Reviewer, Roles.Reviewer, Ct));
+        Assert.Single(await Queries.QueueAsync(LicensingWorld.Approver, Roles.Approver, Ct));
         var approved = await _world.DecideAsync(LicensingWorld.Approver, app.Number, LicensingStep.Approval, DecisionOutcome.Approve);
 
         Assert.Equal(new DecisionEvent(app.Number, 1, LicensingStep.Review, DecisionOutcome.Approve, reviewed.Event.DecisionId), reviewed.Event);
         Assert.Equal(ApplicationStatus.AwaitingApproval, reviewed.Application.Status);
         Assert.Equal(ApplicationStatus.Issuing, approved.Application.Status);
         Assert.Null(approved.Application.WaitingFor);
-        Assert.Empty(await Licensing.QueueAsync(LicensingWorld.Approver, Roles.Approver, Ct));
+        Assert.Empty(await Queries.QueueAsync(LicensingWorld.Approver, Roles.Approver, Ct));
         Assert.Equal(["Created", "Submitted", "Approve", "Approve"], approved.Application.History.Select(h => h.Action));
         Assert.Equal(["doctor-1", "doctor-1", "reviewer-1", "approver-1"], approved.Application.History.Select(h => h.Actor));
     }
@@ -112,7 +118,7 @@ public sealed class LicensingServiceTests : IAsyncDisposable
         Assert.Equal(DomainErrorKind.Forbidden, approverReviewing.Kind);
         Assert.Equal("segregation-of-duties", selfApproval.Code);
         Assert.Equal(DomainErrorKind.Forbidden, reviewerApproving.Kind);
-        var view = await Licensing.GetAsync(LicensingWorld.Admin, app.Number, Ct);
+        var view = await Queries.GetAsync(LicensingWorld.Admin, app.Number, Ct);
         Assert.Equal(LicensingStep.Approval, view.WaitingFor);
         Assert.Equal(3, view.History.Count);
     }
@@ -130,7 +136,7 @@ public sealed class LicensingServiceTests : IAsyncDisposable
         Assert.True(repeat.Replayed);
         Assert.Equal(first.Event, repeat.Event);
         Assert.Equal(DomainErrorKind.Conflict, second.Kind);
-        Assert.Single((await Licensing.GetAsync(LicensingWorld.Admin, app.Number, Ct)).History, h => h.Action == "Approve");
+        Assert.Single((await Queries.GetAsync(LicensingWorld.Admin, app.Number, Ct)).History, h => h.Action == "Approve");
     }
 
     [Fact]
@@ -148,7 +154,7 @@ public sealed class LicensingServiceTests : IAsyncDisposable
         Assert.Equal(DomainErrorKind.Conflict, notWaiting.Kind);
         Assert.Equal(DomainErrorKind.Conflict, finished.Kind);
         Assert.Equal(before.Document!.ETag, after.Document!.ETag);
-        Assert.Equal(ApplicationStatus.Rejected, (await Licensing.GetAsync(LicensingWorld.Applicant, app.Number, Ct)).Status);
+        Assert.Equal(ApplicationStatus.Rejected, (await Queries.GetAsync(LicensingWorld.Applicant, app.Number, Ct)).Status);
     }
 
     [Fact]
@@ -166,61 +172,61 @@ public sealed class LicensingServiceTests : IAsyncDisposable
     public async Task Requesting_documents_stops_the_review_clock_until_the_applicant_resubmits()
     {
         var app = await _world.SubmittedPhysicianAsync();
-        var opened = await Licensing.OpenStepAsync(app.Number, _world.Time.GetUtcNow(), Ct);
+        var opened = await Steps.OpenStepAsync(app.Number, _world.Time.GetUtcNow(), Ct);
         // 15 working days from Tuesday 09:00: due three weeks later, reminded after 12.
         Assert.Equal(_world.Calendar.Add(_world.Time.GetUtcNow(), WorkingDayCalendar.WorkingDays(15)), opened.DueAt);
         Assert.Equal(_world.Calendar.Add(_world.Time.GetUtcNow(), WorkingDayCalendar.WorkingDays(12)), opened.RemindAt);
 
         _world.Time.Advance(TimeSpan.FromDays(2)); // Thursday 09:00: two working days spent.
         await _world.DecideAsync(LicensingWorld.Reviewer, app.Number, LicensingStep.Review, DecisionOutcome.RequestDocuments, "Health certificate is older than six months");
-        await Licensing.PauseClockAsync(app.Number, opened.Seq, LicensingStep.Review, _world.Time.GetUtcNow(), Ct);
-        var waitingForApplicant = await Licensing.OpenStepAsync(app.Number, _world.Time.GetUtcNow(), Ct);
+        await Steps.PauseClockAsync(app.Number, opened.Seq, LicensingStep.Review, _world.Time.GetUtcNow(), Ct);
+        var waitingForApplicant = await Steps.OpenStepAsync(app.Number, _world.Time.GetUtcNow(), Ct);
         Assert.Equal(LicensingStep.Resubmission, waitingForApplicant.Step);
-        Assert.Empty(await Licensing.QueueAsync(LicensingWorld.Reviewer, Roles.Reviewer, Ct));
+        Assert.Empty(await Queries.QueueAsync(LicensingWorld.Reviewer, Roles.Reviewer, Ct));
 
         _world.Time.Advance(TimeSpan.FromDays(14)); // Two weeks with the applicant do not count.
-        await Licensing.AttachAsync(LicensingWorld.Applicant, app.Number, "health-certificate", LicensingWorld.Pdf("fresh"), "application/pdf", Ct);
-        var resubmitted = await Licensing.ResubmitAsync(LicensingWorld.Applicant, app.Number, "resubmit-1", Ct);
-        var reopened = await Licensing.OpenStepAsync(app.Number, _world.Time.GetUtcNow(), Ct);
+        await Applicants.AttachAsync(LicensingWorld.Applicant, app.Number, "health-certificate", LicensingWorld.Pdf("fresh"), "application/pdf", Ct);
+        var resubmitted = await Applicants.ResubmitAsync(LicensingWorld.Applicant, app.Number, "resubmit-1", Ct);
+        var reopened = await Steps.OpenStepAsync(app.Number, _world.Time.GetUtcNow(), Ct);
 
         Assert.Equal(new DecisionEvent(app.Number, 2, LicensingStep.Resubmission, DecisionOutcome.Resubmit, "resubmit-1"), resubmitted.Event);
         Assert.Equal(LicensingStep.Review, reopened.Step);
         Assert.Equal(3, reopened.Seq);
         Assert.Equal(_world.Calendar.Add(_world.Time.GetUtcNow(), WorkingDayCalendar.WorkingDays(13)), reopened.DueAt);
-        Assert.Single(await Licensing.QueueAsync(LicensingWorld.Reviewer, Roles.Reviewer, Ct));
+        Assert.Single(await Queries.QueueAsync(LicensingWorld.Reviewer, Roles.Reviewer, Ct));
     }
 
     [Fact]
     public async Task An_overdue_review_is_reminded_then_escalated_to_the_approver_role_and_the_history_shows_it()
     {
         var app = await _world.SubmittedPhysicianAsync();
-        var plan = await Licensing.OpenStepAsync(app.Number, _world.Time.GetUtcNow(), Ct);
+        var plan = await Steps.OpenStepAsync(app.Number, _world.Time.GetUtcNow(), Ct);
 
-        Assert.True(await Licensing.RemindAsync(app.Number, plan.Seq, Ct));
-        Assert.True(await Licensing.EscalateAsync(app.Number, plan.Seq, Ct));
-        Assert.True(await Licensing.EscalateAsync(app.Number, plan.Seq, Ct)); // A replayed activity changes nothing more.
+        Assert.True(await Steps.RemindAsync(app.Number, plan.Seq, Ct));
+        Assert.True(await Steps.EscalateAsync(app.Number, plan.Seq, Ct));
+        Assert.True(await Steps.EscalateAsync(app.Number, plan.Seq, Ct)); // A replayed activity changes nothing more.
         var reviewerTries = await Assert.ThrowsAsync<DomainException>(() => _world.DecideAsync(LicensingWorld.Reviewer, app.Number, LicensingStep.Review, DecisionOutcome.Approve));
-        var approverQueue = await Licensing.QueueAsync(LicensingWorld.Approver, Roles.Approver, Ct);
+        var approverQueue = await Queries.QueueAsync(LicensingWorld.Approver, Roles.Approver, Ct);
         await _world.DecideAsync(LicensingWorld.Approver, app.Number, LicensingStep.Review, DecisionOutcome.Approve);
         var selfApproval = await Assert.ThrowsAsync<DomainException>(() => _world.DecideAsync(LicensingWorld.Approver, app.Number, LicensingStep.Approval, DecisionOutcome.Approve));
         var approved = await _world.DecideAsync(LicensingWorld.Approver2, app.Number, LicensingStep.Approval, DecisionOutcome.Approve);
 
         Assert.Equal(DomainErrorKind.Forbidden, reviewerTries.Kind);
         Assert.True(Assert.Single(approverQueue).Escalated);
-        Assert.Empty(await Licensing.QueueAsync(LicensingWorld.Reviewer, Roles.Reviewer, Ct));
+        Assert.Empty(await Queries.QueueAsync(LicensingWorld.Reviewer, Roles.Reviewer, Ct));
         Assert.Equal("segregation-of-duties", selfApproval.Code);
         Assert.Equal(["Created", "Submitted", "Reminded", "EscalatedToApprover", "Approve", "Approve"], approved.Application.History.Select(h => h.Action));
         Assert.Equal(2, _world.Notifications.Sent.Count);
         Assert.All(_world.Notifications.Sent, n => Assert.Equal(app.Number, n.Values["number"]));
-        Assert.False(await Licensing.RemindAsync(app.Number, plan.Seq, Ct)); // The application moved on.
+        Assert.False(await Steps.RemindAsync(app.Number, plan.Seq, Ct)); // The application moved on.
     }
 
     [Fact]
     public async Task Institutions_go_through_a_site_inspection_and_the_inspector_cannot_approve()
     {
-        var draft = await Licensing.CreateAsync(LicensingWorld.Staff, ApplicationType.InstitutionPractice, LicensingWorld.InstitutionFields(), Ct);
+        var draft = await Applicants.CreateAsync(LicensingWorld.Staff, ApplicationType.InstitutionPractice, LicensingWorld.InstitutionFields(), Ct);
         await _world.AttachAllAsync(LicensingWorld.Staff, draft.Number, LicenceTypes.InstitutionPractice);
-        await Licensing.SubmitAsync(LicensingWorld.Staff, draft.Number, "LicenceApprovalV1", Ct);
+        await Applicants.SubmitAsync(LicensingWorld.Staff, draft.Number, "LicenceApprovalV1", Ct);
 
         var reviewed = await _world.DecideAsync(LicensingWorld.Reviewer, draft.Number, LicensingStep.Review, DecisionOutcome.Approve);
         var inspected = await _world.DecideAsync(LicensingWorld.Reviewer2, draft.Number, LicensingStep.Inspection, DecisionOutcome.Approve);
@@ -238,14 +244,14 @@ public sealed class LicensingServiceTests : IAsyncDisposable
         var damaged = _world.Blobs.Items.Keys.First(k => k.Contains("/health-certificate/", StringComparison.Ordinal));
         _world.Blobs.Items[damaged] = new BlobContent(LicensingWorld.Pdf("altered"), "application/pdf");
 
-        var problems = await Licensing.VerifyAttachmentsAsync(app.Number, Ct);
-        var requested = await Licensing.RequestDocumentsBySystemAsync(app.Number, 1, problems, Ct);
+        var problems = await Steps.VerifyAttachmentsAsync(app.Number, Ct);
+        var requested = await Steps.RequestDocumentsBySystemAsync(app.Number, 1, problems, Ct);
 
         Assert.Equal(["health-certificate"], problems);
         Assert.True(requested);
-        var view = await Licensing.GetAsync(LicensingWorld.Applicant, app.Number, Ct);
+        var view = await Queries.GetAsync(LicensingWorld.Applicant, app.Number, Ct);
         Assert.Equal(ApplicationStatus.AwaitingDocuments, view.Status);
-        Assert.Equal(LicensingService.SystemActor, view.History[^1].Actor);
+        Assert.Equal(ApplicationRecords.SystemActor, view.History[^1].Actor);
     }
 
     [Fact]
@@ -255,9 +261,9 @@ public sealed class LicensingServiceTests : IAsyncDisposable
         var other = await _world.SubmittedPhysicianAsync(fields: LicensingWorld.PhysicianFields("李四", "Q110000002"));
         await _world.DecideAsync(LicensingWorld.Reviewer, app.Number, LicensingStep.Review, DecisionOutcome.Approve);
 
-        var trail = await Licensing.AuditTrailAsync(LicensingWorld.Admin, "2026-11", app.Number, Ct);
-        var month = await Licensing.AuditTrailAsync(LicensingWorld.Admin, "2026-11", null, Ct);
-        var forbidden = await Assert.ThrowsAsync<DomainException>(() => Licensing.AuditTrailAsync(LicensingWorld.Reviewer, "2026-11", null, Ct));
+        var trail = await Queries.AuditTrailAsync(LicensingWorld.Admin, "2026-11", app.Number, Ct);
+        var month = await Queries.AuditTrailAsync(LicensingWorld.Admin, "2026-11", null, Ct);
+        var forbidden = await Assert.ThrowsAsync<DomainException>(() => Queries.AuditTrailAsync(LicensingWorld.Reviewer, "2026-11", null, Ct));
 
         Assert.Equal(["Created", "Submitted", "Approve"], trail.Select(e => e.Action));
         Assert.Equal("reviewer-1", trail[^1].Actor);

@@ -1,3 +1,4 @@
+using HealthServerless.Testing;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using HealthServerless.Core.Common;
@@ -18,13 +19,19 @@ public sealed class LicensingWorld : IAsyncDisposable
     {
         // Tuesday 2026-11-24, 09:00 in Shanghai.
         Time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.FromHours(8)));
-        Store = new SqliteDocumentStore(Path.Combine(_folder, "lic.db"), StoreContainers.All);
+        Store = new SqliteDocumentStore(Path.Combine(_folder, "lic.db"), CoreContainers.All);
         Options = Microsoft.Extensions.Options.Options.Create(options ?? new LicensingOptions());
-        Calendar = new WorkingDayCalendar(Options);
-        Licensing = new LicensingService(Store, Blobs, Calendar, Notifications, Options, Time);
+        Calendar = new WorkingDayCalendar(Microsoft.Extensions.Options.Options.Create(new BusinessCalendarOptions()));
+        var applications = new ApplicationRecords(Store, Time);
+        var guards = new LicenceGuards(Store, applications, Time);
+        Applicants = new ApplicantCommands(Store, applications, guards, Blobs, Options, Time);
+        Decisions = new OfficialDecisions(applications);
+        Steps = new ApprovalSteps(applications, guards, Blobs, Calendar, Notifications, Options, Time);
+        Queries = new ApplicationQueries(Store, applications);
         Signer = new CertificateSigner(new Dictionary<string, ECDsa> { ["k1"] = ECDsa.Create(ECCurve.NamedCurves.nistP256) }, "k1");
-        Certificates = new CertificateService(Store, Blobs, Signer, Licensing, Options, Time);
+        Certificates = new CertificateService(Store, Blobs, Signer, applications, Options, Time);
         Registry = new PublicRegistry(Store);
+        StatusChanges = new CertificateStatusChanges(Certificates, Registry);
     }
 
     public FakeTimeProvider Time { get; }
@@ -39,13 +46,21 @@ public sealed class LicensingWorld : IAsyncDisposable
 
     public CoreWorld.RecordingSender Notifications { get; } = new();
 
-    public LicensingService Licensing { get; }
+    public ApplicantCommands Applicants { get; }
+
+    public OfficialDecisions Decisions { get; }
+
+    public ApprovalSteps Steps { get; }
+
+    public ApplicationQueries Queries { get; }
 
     public CertificateSigner Signer { get; }
 
     public CertificateService Certificates { get; }
 
     public PublicRegistry Registry { get; }
+
+    public CertificateStatusChanges StatusChanges { get; }
 
     public static Caller Applicant { get; } = new("doctor-1", [Roles.Citizen], residentCodeId: "hc_doctor1");
 
@@ -85,23 +100,23 @@ public sealed class LicensingWorld : IAsyncDisposable
     public async Task<ApplicationView> SubmittedPhysicianAsync(Caller? applicant = null, Dictionary<string, string>? fields = null)
     {
         applicant ??= Applicant;
-        var draft = await Licensing.CreateAsync(applicant, ApplicationType.PhysicianPractice, fields ?? PhysicianFields());
+        var draft = await Applicants.CreateAsync(applicant, ApplicationType.PhysicianPractice, fields ?? PhysicianFields());
         await AttachAllAsync(applicant, draft.Number, LicenceTypes.PhysicianPractice);
-        return await Licensing.SubmitAsync(applicant, draft.Number, "LicenceApprovalV1");
+        return await Applicants.SubmitAsync(applicant, draft.Number, "LicenceApprovalV1");
     }
 
     public async Task AttachAllAsync(Caller applicant, string number, ApplicationTypeRule rule)
     {
         foreach (var kind in rule.RequiredDocuments)
         {
-            await Licensing.AttachAsync(applicant, number, kind, Pdf(kind), "application/pdf");
+            await Applicants.AttachAsync(applicant, number, kind, Pdf(kind), "application/pdf");
         }
     }
 
     public static byte[] Pdf(string text) => System.Text.Encoding.UTF8.GetBytes("%PDF-1.7\n" + text + "\n%%EOF");
 
     public Task<DecisionResult> DecideAsync(Caller caller, string number, LicensingStep step, DecisionOutcome outcome, string? reason = null, string? id = null) =>
-        Licensing.DecideAsync(caller, number, step, outcome, reason, id ?? Guid.NewGuid().ToString("N"));
+        Decisions.DecideAsync(caller, number, step, outcome, reason, id ?? Guid.NewGuid().ToString("N"));
 
     public async ValueTask DisposeAsync()
     {

@@ -1,3 +1,4 @@
+using HealthServerless.Core.Common;
 using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;

@@ -4,6 +4,7 @@ using HealthServerless.Core.Common;
 using HealthServerless.Core.Licensing;
 using HealthServerless.Functions;
 using HealthServerless.Functions.Licensing;
+using HealthServerless.Functions.Platform.Durable;
 using HealthServerless.Testing;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
@@ -27,7 +28,11 @@ public sealed class LicenceApprovalOrchestrationTests : IAsyncLifetime
 
     private DurableTaskTestHost Host => _host!;
 
-    private LicensingService Licensing => Host.Services.GetRequiredService<LicensingService>();
+    private ApplicantCommands Applicants => Host.Services.GetRequiredService<ApplicantCommands>();
+
+    private OfficialDecisions Decisions => Host.Services.GetRequiredService<OfficialDecisions>();
+
+    private ApplicationQueries Queries => Host.Services.GetRequiredService<ApplicationQueries>();
 
     public async ValueTask InitializeAsync()
     {
@@ -46,7 +51,7 @@ public sealed class LicenceApprovalOrchestrationTests : IAsyncLifetime
         var today = BusinessTime.Today(DateTimeOffset.UtcNow);
         for (var i = 0; i < 10; i++)
         {
-            settings[$"Licensing:MakeUpWorkdays:{i}"] = today.AddDays(i - 1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            settings[$"Calendar:MakeUpWorkdays:{i}"] = today.AddDays(i - 1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         }
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
@@ -56,7 +61,7 @@ public sealed class LicenceApprovalOrchestrationTests : IAsyncLifetime
         {
             try
             {
-                _host = await DurableTaskTestHost.StartAsync(LicensingDurableFunctions.Register, new DurableTaskTestHostOptions
+                _host = await DurableTaskTestHost.StartAsync(DurableTasks.Register, new DurableTaskTestHostOptions
                 {
                     Port = EmulatorProcess.FreePort(),
                     ConfigureServices = services => services.AddSingleton<IConfiguration>(configuration).AddHealthServerless(configuration),
@@ -96,19 +101,19 @@ public sealed class LicenceApprovalOrchestrationTests : IAsyncLifetime
         });
         await Host.Client.ScheduleNewOrchestrationInstanceAsync(LicenceApprovalV1.Name, new LicenceApprovalInput(number, ApplicationType.PhysicianPractice), new Microsoft.DurableTask.StartOrchestrationOptions(number), Ct);
 
-        var review = await Licensing.DecideAsync(new Caller("reviewer-1", [Roles.Reviewer]), number, LicensingStep.Review, DecisionOutcome.Approve, null, "r1", Ct);
-        await Host.Client.RaiseEventAsync(number, LicensingTasks.DecisionEvent, review.Event, Ct);
-        await Host.Client.RaiseEventAsync(number, LicensingTasks.DecisionEvent, review.Event, Ct);
-        await Host.Client.RaiseEventAsync(number, LicensingTasks.DecisionEvent, review.Event with { Seq = 0, DecisionId = "stale" }, Ct);
+        var review = await Decisions.DecideAsync(new Caller("reviewer-1", [Roles.Reviewer]), number, LicensingStep.Review, DecisionOutcome.Approve, null, "r1", Ct);
+        await Host.Client.RaiseEventAsync(number, LicenceApprovalV1.DecisionEvent, review.Event, Ct);
+        await Host.Client.RaiseEventAsync(number, LicenceApprovalV1.DecisionEvent, review.Event, Ct);
+        await Host.Client.RaiseEventAsync(number, LicenceApprovalV1.DecisionEvent, review.Event with { Seq = 0, DecisionId = "stale" }, Ct);
         await WaitForStatusAsync(number, s => s.Contains("\"WaitingFor\":3", StringComparison.Ordinal), "the approval step");
-        var approval = await Licensing.DecideAsync(new Caller("approver-1", [Roles.Approver]), number, LicensingStep.Approval, DecisionOutcome.Approve, null, "a1", Ct);
-        await Host.Client.RaiseEventAsync(number, LicensingTasks.DecisionEvent, approval.Event, Ct);
+        var approval = await Decisions.DecideAsync(new Caller("approver-1", [Roles.Approver]), number, LicensingStep.Approval, DecisionOutcome.Approve, null, "a1", Ct);
+        await Host.Client.RaiseEventAsync(number, LicenceApprovalV1.DecisionEvent, approval.Event, Ct);
 
         var done = await Host.Client.WaitForInstanceCompletionAsync(number, getInputsAndOutputs: true, Ct);
         var result = done.ReadOutputAs<LicenceApprovalResult>()!;
         Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
         Assert.Equal(ApplicationStatus.Licensed, result.Status);
-        var view = await Licensing.GetAsync(new Caller("admin-1", [Roles.Admin]), number, Ct);
+        var view = await Queries.GetAsync(new Caller("admin-1", [Roles.Admin]), number, Ct);
         Assert.Equal(["Created", "Submitted", "Approve", "Approve", "CertificateIssued", "Licensed"], view.History.Select(h => h.Action));
         Assert.True((await Host.Services.GetRequiredService<CertificateService>().VerifyNumberAsync(result.CertificateNumber!, Ct)).Valid);
     }
@@ -123,27 +128,27 @@ public sealed class LicenceApprovalOrchestrationTests : IAsyncLifetime
         await Host.Client.ScheduleNewOrchestrationInstanceAsync(LicenceApprovalV1.Name, new LicenceApprovalInput(number, ApplicationType.NursePractice), new Microsoft.DurableTask.StartOrchestrationOptions(number), Ct);
 
         await WaitForStatusAsync(number, s => s.Contains("\"Escalated\":true", StringComparison.Ordinal) && s.Contains("\"Role\":\"approver\"", StringComparison.Ordinal), "the escalation");
-        var review = await Licensing.DecideAsync(new Caller("approver-1", [Roles.Approver]), number, LicensingStep.Review, DecisionOutcome.Approve, null, "r1", Ct);
-        await Host.Client.RaiseEventAsync(number, LicensingTasks.DecisionEvent, review.Event, Ct);
-        var approval = await Licensing.DecideAsync(new Caller("approver-2", [Roles.Approver]), number, LicensingStep.Approval, DecisionOutcome.Approve, null, "a1", Ct);
-        await Host.Client.RaiseEventAsync(number, LicensingTasks.DecisionEvent, approval.Event, Ct);
+        var review = await Decisions.DecideAsync(new Caller("approver-1", [Roles.Approver]), number, LicensingStep.Review, DecisionOutcome.Approve, null, "r1", Ct);
+        await Host.Client.RaiseEventAsync(number, LicenceApprovalV1.DecisionEvent, review.Event, Ct);
+        var approval = await Decisions.DecideAsync(new Caller("approver-2", [Roles.Approver]), number, LicensingStep.Approval, DecisionOutcome.Approve, null, "a1", Ct);
+        await Host.Client.RaiseEventAsync(number, LicenceApprovalV1.DecisionEvent, approval.Event, Ct);
 
         var done = await Host.Client.WaitForInstanceCompletionAsync(number, getInputsAndOutputs: true, Ct);
         Assert.Equal(ApplicationStatus.Licensed, done.ReadOutputAs<LicenceApprovalResult>()!.Status);
-        var view = await Licensing.GetAsync(new Caller("admin-1", [Roles.Admin]), number, Ct);
+        var view = await Queries.GetAsync(new Caller("admin-1", [Roles.Admin]), number, Ct);
         Assert.Equal(["Created", "Submitted", "Reminded", "EscalatedToApprover", "Approve", "Approve", "CertificateIssued", "Licensed"], view.History.Select(h => h.Action));
     }
 
     private async Task<string> SubmitAsync(ApplicationType type, Dictionary<string, string> fields)
     {
         var applicant = new Caller("applicant-1", [Roles.Citizen]);
-        var draft = await Licensing.CreateAsync(applicant, type, fields, Ct);
+        var draft = await Applicants.CreateAsync(applicant, type, fields, Ct);
         foreach (var kind in LicenceTypes.For(type).RequiredDocuments)
         {
-            await Licensing.AttachAsync(applicant, draft.Number, kind, System.Text.Encoding.UTF8.GetBytes("%PDF-1.7 " + kind), "application/pdf", Ct);
+            await Applicants.AttachAsync(applicant, draft.Number, kind, System.Text.Encoding.UTF8.GetBytes("%PDF-1.7 " + kind), "application/pdf", Ct);
         }
 
-        await Licensing.SubmitAsync(applicant, draft.Number, LicenceApprovalV1.Name, Ct);
+        await Applicants.SubmitAsync(applicant, draft.Number, LicenceApprovalV1.Name, Ct);
         return draft.Number;
     }
 

@@ -1,3 +1,4 @@
+using HealthServerless.Core.Common;
 using System.Globalization;
 using HealthServerless.Core.Booking;
 
@@ -29,7 +30,7 @@ public class LicensingHost : AppHostBase
         var today = BusinessTime.Today(DateTimeOffset.UtcNow);
         for (var i = -1; i < 10; i++)
         {
-            settings[$"Licensing:MakeUpWorkdays:{i + 1}"] = today.AddDays(i).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            settings[$"Calendar:MakeUpWorkdays:{i + 1}"] = today.AddDays(i).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         }
     }
 }

@@ -1,5 +1,6 @@
 using Azure.Storage.Blobs;
 using HealthServerless.Azure.Storage;
+using HealthServerless.Core.Common;
 using HealthServerless.Core.Licensing;
 using HealthServerless.Testing;
 

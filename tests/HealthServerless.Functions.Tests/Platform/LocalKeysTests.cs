@@ -38,7 +38,7 @@ public sealed class LocalKeysTests : IDisposable
     [Fact]
     public void On_Azure_missing_identity_keys_stop_the_app_instead_of_generating_them()
     {
-        using var services = IdentityKeySettings.AddIdentityKeys(new ServiceCollection(), Configuration(onAzure: true)).BuildServiceProvider();
+        using var services = new ServiceCollection().AddIdentityFunctions(Configuration(onAzure: true)).BuildServiceProvider();
 
         var error = Assert.Throws<InvalidOperationException>(() => services.GetRequiredService<IdentityKeyRing>());
 

@@ -59,7 +59,7 @@ public sealed class OpenApiTests
     {
         var operation = App["paths"]!["/api/licence-applications/{number}/attachments/{kind}"]!["post"]!;
         var body = operation["requestBody"]!;
-        // What LicensingService enforces when nothing is configured.
+        // What ApplicantCommands enforces when nothing is configured.
         var enforced = new LicensingOptions();
 
         Assert.True(body["required"]!.GetValue<bool>());

@@ -1,15 +1,15 @@
-using HealthServerless.Core.Licensing;
+using HealthServerless.Core.Common;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
-namespace HealthServerless.Core.Tests.Licensing;
+namespace HealthServerless.Core.Tests.Common;
 
 public sealed class WorkingDayCalendarTests
 {
     private static readonly TimeSpan Shanghai = TimeSpan.FromHours(8);
 
     // 2026-09-28 is a Monday; the National Day holiday runs 10-01..10-07 with 09-27 (Sun) and 10-10 (Sat) worked.
-    private static readonly WorkingDayCalendar Calendar = new(Options.Create(new LicensingOptions
+    private static readonly WorkingDayCalendar Calendar = new(Options.Create(new BusinessCalendarOptions
     {
         Holidays = [.. Enumerable.Range(1, 7).Select(d => new DateOnly(2026, 10, d))],
         MakeUpWorkdays = [new DateOnly(2026, 9, 27), new DateOnly(2026, 10, 10)],

@@ -1,0 +1,21 @@
+using HealthServerless.Core.Booking;
+using HealthServerless.Core.Identity;
+using HealthServerless.Core.Licensing;
+using HealthServerless.Core.Storage;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace HealthServerless.Testing;
+
+/// <summary>
+/// Every container Core's capabilities register (and the platform's idempotency container),
+/// for tests that open a store without the whole app.
+/// </summary>
+public static class CoreContainers
+{
+    public static IReadOnlyList<StoreContainer> All { get; } = Build();
+
+    private static IReadOnlyList<StoreContainer> Build() =>
+        StoreContainers.Registered(new ServiceCollection()
+            .AddIdentity().AddBooking().AddLicensing()
+            .AddStoreContainers([StoreContainers.Idempotency]));
+}
