@@ -225,4 +225,21 @@ public sealed class BookingServiceTests : IAsyncLifetime
 
         Assert.Equal(DomainErrorKind.Forbidden, refused.Kind);
     }
+
+    [Fact]
+    public async Task Booking_listing_and_cancelling_need_a_code_the_caller_acts_for()
+    {
+        await _world.PublishAsync();
+        var alice = await _world.RegisterAsync("alice", 1);
+        _world.SetShanghaiTime(11, 24, 8, 0);
+        var booking = await _world.Bookings.BookOnlineAsync(CoreWorld.Citizen("alice"), alice, new BookSlot("H001", "d01-20261201-am", "s1"), Ct);
+        var mallory = CoreWorld.Citizen("mallory");
+
+        var book = await Assert.ThrowsAsync<DomainException>(() => _world.Bookings.BookOnlineAsync(mallory, alice, new BookSlot("H001", "d01-20261201-am", "s2"), Ct));
+        var list = await Assert.ThrowsAsync<DomainException>(() => _world.Bookings.ListAsync(mallory, alice, Ct));
+        var cancel = await Assert.ThrowsAsync<DomainException>(() => _world.Bookings.CancelAsync(mallory, alice, booking.BookingId, Ct));
+
+        Assert.All([book, list, cancel], e => Assert.Equal((DomainErrorKind.Forbidden, "code-not-yours"), (e.Kind, e.Code)));
+        Assert.Equal(BookingStatus.Booked, Assert.Single(await _world.Bookings.ListAsync(CoreWorld.Citizen("alice"), alice, Ct)).Status);
+    }
 }

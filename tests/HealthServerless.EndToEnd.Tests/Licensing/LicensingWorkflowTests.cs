@@ -165,6 +165,32 @@ public sealed class LicensingWorkflowTests(LicensingHost host) : IClassFixture<L
         Assert.Equal(["Created", "Submitted", "Reminded", "EscalatedToApprover", "Approve", "Approve", "CertificateIssued", "Licensed"], LicensingApi.Actions(licensed));
     }
 
+    [Fact]
+    public async Task The_same_nurse_applying_again_with_one_qualification_number_is_refused_while_the_first_is_open()
+    {
+        var applicant = _api.ApplicantToken("nurse-dup");
+        var first = await _api.ApplyAsync(ApplicationType.NursePractice, LicensingApi.NurseFields("孙八", "N2026000088"), applicant);
+
+        using var http = host.Client(applicant);
+        var refused = new List<JsonObject>();
+        for (var i = 0; i < 7; i++)
+        {
+            var created = await LicensingApi.ReadAsync(await http.PostAsync("/api/licence-applications",
+                PlatformTests.Json($$"""{"type":"NursePractice","fields":{{LicensingApi.NurseFields("孙八", "N2026000088")}}}"""), Ct), HttpStatusCode.Created);
+            var number = (string)created["number"]!;
+            foreach (var kind in LicenceTypes.NursePractice.RequiredDocuments)
+            {
+                await LicensingApi.UploadAsync(http, number, kind, "%PDF-1.7 " + kind, HttpStatusCode.Created);
+            }
+
+            refused.Add(await PlatformTests.AssertProblemAsync(await http.PostAsync($"/api/licence-applications/{number}/submit", null, Ct), HttpStatusCode.Conflict));
+            Assert.Equal("Draft", (string?)(await _api.GetAsync(applicant, number))["status"]);
+        }
+
+        Assert.All(refused, p => Assert.Equal("duplicate-application", (string?)p["code"]));
+        Assert.Equal("Review", (string?)(await _api.GetAsync(applicant, first))["waitingFor"]);
+    }
+
     private static string Tamper(string jws)
     {
         var parts = jws.Split('.');
