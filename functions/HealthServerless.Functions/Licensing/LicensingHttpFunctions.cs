@@ -16,7 +16,7 @@ using Microsoft.Extensions.Options;
 
 namespace HealthServerless.Functions.Licensing;
 
-/// <summary>Online licensing (§11, §12): apply with attachments, follow the status, decide, work queues, audit.</summary>
+/// <summary>Online licensing: apply with attachments, follow the status, decide, work queues, audit.</summary>
 public sealed class LicensingHttpFunctions(
     ApplicantCommands applicants, OfficialDecisions decisions, ApplicationQueries queries, IOptions<LicensingOptions> options)
 {

@@ -32,7 +32,7 @@ public sealed record SessionRecord(
     public int FirstVisitNumber(string slotId) => 1 + Slots.TakeWhile(s => s.SlotId != slotId).Sum(s => s.Capacity);
 }
 
-/// <summary>A time slot: seats 1..OnlineSeats are for online booking, the rest kept for on-site patients (§8).</summary>
+/// <summary>A time slot: seats 1..OnlineSeats are for online booking, the rest kept for on-site patients.</summary>
 public sealed record SlotRecord(string SlotId, TimeOnly Start, TimeOnly End, DateTimeOffset StartsAt, DateTimeOffset EndsAt, int Capacity, int OnsiteSeats)
 {
     public int OnlineSeats => Capacity - OnsiteSeats;

@@ -8,7 +8,7 @@ public sealed class BookingOptions
 {
     public const string Section = "Booking";
 
-    /// <summary>At most one booking per person per physician per day (§8).</summary>
+    /// <summary>At most one booking per person per physician per day.</summary>
     public bool OneBookingPerPhysicianPerDay { get; set; } = true;
 
     public int NoShowLimit { get; set; } = 3;

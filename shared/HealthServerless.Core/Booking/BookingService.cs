@@ -23,7 +23,7 @@ public sealed record BookingView(
     BookingStatus Status);
 
 /// <summary>
-/// Real-name booking of seats (§6, §8). It never overbooks: a booking is the creation of one
+/// Real-name booking of seats. It never overbooks: a booking is the creation of one
 /// seat document that did not exist, and the person-per-physician-per-day rule is the creation
 /// of one guard document that did not exist. No step needs a transaction across documents;
 /// a failure after the guard is taken gives the guard back.

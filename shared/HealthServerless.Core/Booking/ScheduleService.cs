@@ -34,7 +34,7 @@ public sealed record SessionView(
 
 public sealed record SlotView(string SlotId, TimeOnly Start, TimeOnly End, int Capacity, int OnsiteSeats, int OnlineAvailable, int OnsiteAvailable);
 
-/// <summary>Institution staff publish sessions (§6, §8); anyone signed in can search what is free.</summary>
+/// <summary>Institution staff publish sessions; anyone signed in can search what is free.</summary>
 public sealed class ScheduleService(IDocumentStore store, TimeProvider time)
 {
     public async Task<SessionView> PublishAsync(Caller caller, string institutionId, PublishSession request, CancellationToken cancellationToken = default)

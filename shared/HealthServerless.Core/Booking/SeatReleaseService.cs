@@ -4,8 +4,8 @@ using HealthServerless.Core.Storage;
 namespace HealthServerless.Core.Booking;
 
 /// <summary>
-/// Releases each session's unused on-site seats to online booking at its configured time
-/// (§8), and audits every release in the institution's trail.
+/// Releases each session's unused on-site seats to online booking at its configured time,
+/// and audits every release in the institution's trail.
 /// </summary>
 public sealed class SeatReleaseService(IDocumentStore store, TimeProvider time)
 {

@@ -2,7 +2,7 @@ namespace HealthServerless.Core.Common;
 
 /// <summary>
 /// Who is calling, as the authenticated token says: the subject, its roles and the scope
-/// claims that narrow what it may see (DESIGN.md section 6). Built by the function app from
+/// claims that narrow what it may see. Built by the function app from
 /// a validated token; Core uses it to decide, and never sees the token itself.
 /// </summary>
 public sealed record Caller

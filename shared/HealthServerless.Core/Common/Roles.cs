@@ -1,7 +1,7 @@
 namespace HealthServerless.Core.Common;
 
 /// <summary>
-/// The roles a token can carry (DESIGN.md section 6). Constants, not an enum, because they
+/// The roles a token can carry. Constants, not an enum, because they
 /// travel as strings in the <c>roles</c> claim and in <c>[Authorize(Roles = ...)]</c>.
 /// </summary>
 public static class Roles

@@ -18,7 +18,7 @@ public sealed record SupplementaryDocument(SupplementaryDocumentType Type, strin
 public sealed record HealthCodeView(string CodeId, string Name, string IdNumberMasked, Relationship Relationship);
 
 /// <summary>
-/// Registers residents (§17: one person, one code) and the family members a citizen acts for.
+/// Registers residents (one person, one code) and the family members a citizen acts for.
 /// Every step is one conditional write of one document, so a retry or a concurrent duplicate
 /// finds what the first attempt made.
 /// </summary>

@@ -1,6 +1,6 @@
 namespace HealthServerless.Core.Licensing;
 
-/// <summary>The four online licensing applications (§11, §12).</summary>
+/// <summary>The four online licensing applications.</summary>
 public enum ApplicationType
 {
     InstitutionEstablishment,

@@ -24,7 +24,7 @@ public sealed record RegistryEntryRecord(
 public sealed record RegistryEntryView(RegistryKind Kind, string Name, string LicenceNumber, string Title, string Scope, string? InstitutionName, DateOnly ValidFrom, DateOnly ValidUntil, CertificateStatus Status);
 
 /// <summary>
-/// The public registry of institutions, physicians and nurses (§12). Served from view documents,
+/// The public registry of institutions, physicians and nurses. Served from view documents,
 /// one partition per kind, so every search is a single-partition equality query (exact name,
 /// licence number or institution name, case- and space-insensitive).
 /// </summary>

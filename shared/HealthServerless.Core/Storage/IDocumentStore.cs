@@ -1,7 +1,7 @@
 namespace HealthServerless.Core.Storage;
 
 /// <summary>
-/// The store contract every adapter honours (DESIGN.md section 4): documents in named
+/// The store contract every adapter honours (docs/decisions/002): documents in named
 /// containers, each addressed by partition key and id and versioned by an ETag. Every state
 /// change is one conditional write of one document; there are no multi-document transactions.
 /// Expected outcomes (missing, exists, stale) are typed results; exceptions mean the store failed.
