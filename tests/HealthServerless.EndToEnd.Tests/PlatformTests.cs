@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using HealthServerless.Functions.Platform.Auth;
 using HealthServerless.LocalHost.Catalog;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -46,6 +47,23 @@ public sealed class PlatformTests(AppHost app) : IClassFixture<AppHost>
         Assert.NotEmpty(served);
         Assert.Equal(served.Order(), documented.Order());
         Assert.Equal("3.1.1", (string?)document["openapi"]);
+    }
+
+    [Fact]
+    public async Task The_served_openapi_document_is_read_by_microsoft_openapi_without_errors_or_warnings()
+    {
+        using var http = app.Client();
+        await using var served = await http.GetStreamAsync("/api/openapi.json", Ct);
+
+        // The reader also applies Microsoft.OpenApi's default validation rules.
+        var (document, diagnostic) = await Microsoft.OpenApi.OpenApiDocument.LoadAsync(served, "json", cancellationToken: Ct);
+
+        Assert.NotNull(diagnostic);
+        Assert.Empty(diagnostic.Errors.Select(e => $"{e.Pointer}: {e.Message}"));
+        Assert.Empty(diagnostic.Warnings.Select(w => $"{w.Pointer}: {w.Message}"));
+        Assert.Equal(Microsoft.OpenApi.OpenApiSpecVersion.OpenApi3_1, diagnostic.SpecificationVersion);
+        Assert.NotNull(document?.Paths["/api/health"]);
+        Assert.True(document.Components?.SecuritySchemes?.ContainsKey("bearer"));
     }
 
     [Fact]
@@ -122,7 +140,7 @@ public sealed class PlatformTests(AppHost app) : IClassFixture<AppHost>
     }
 
     private static LocalTokenIssuer Issuer(string keyFile, string audience, TimeProvider time) =>
-        new(Options.Create(new AuthOptions { LocalKeyFile = keyFile, Audience = audience }), time);
+        new(Options.Create(new AuthOptions { LocalKeyFile = keyFile, Audience = audience }), time, new ConfigurationBuilder().Build());
 
     internal static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
