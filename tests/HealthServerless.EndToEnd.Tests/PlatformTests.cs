@@ -67,6 +67,56 @@ public sealed class PlatformTests(AppHost app) : IClassFixture<AppHost>
     }
 
     [Fact]
+    public async Task A_preflight_from_the_portal_origin_allows_its_method_the_bearer_token_and_the_idempotency_key()
+    {
+        using var http = app.Client();
+
+        using var response = await http.SendAsync(Preflight(AppHost.PortalOrigin, "/api/health-codes/verifications"), Ct);
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.Equal(AppHost.PortalOrigin, Header(response, "Access-Control-Allow-Origin"));
+        Assert.Contains("POST", Header(response, "Access-Control-Allow-Methods")!, StringComparison.Ordinal);
+        var headers = Header(response, "Access-Control-Allow-Headers")!.Split(',', StringSplitOptions.TrimEntries);
+        Assert.Contains("authorization", headers, StringComparer.OrdinalIgnoreCase);
+        Assert.Contains("idempotency-key", headers, StringComparer.OrdinalIgnoreCase);
+        Assert.Contains("content-type", headers, StringComparer.OrdinalIgnoreCase);
+        Assert.Null(Header(response, "Access-Control-Allow-Credentials"));
+    }
+
+    [Fact]
+    public async Task A_request_from_the_portal_origin_may_be_read_by_the_portal_even_when_refused()
+    {
+        using var http = app.Client();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/health-codes");
+        request.Headers.Add("Origin", AppHost.PortalOrigin);
+
+        using var response = await http.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(AppHost.PortalOrigin, Header(response, "Access-Control-Allow-Origin"));
+    }
+
+    [Fact]
+    public async Task A_foreign_origin_gets_no_cors_header_on_a_preflight_or_a_request()
+    {
+        const string Foreign = "https://phishing.example.com";
+        using var http = app.Client();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/health");
+        request.Headers.Add("Origin", Foreign);
+
+        using var preflight = await http.SendAsync(Preflight(Foreign, "/api/health-codes/verifications"), Ct);
+        using var response = await http.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        foreach (var answer in new[] { preflight, response })
+        {
+            Assert.DoesNotContain(
+                answer.Headers.Concat(answer.Content.Headers),
+                h => h.Key.StartsWith("Access-Control-", StringComparison.OrdinalIgnoreCase));
+        }
+    }
+
+    [Fact]
     public async Task A_request_without_a_token_is_401_problem_json()
     {
         using var http = app.Client();
@@ -141,6 +191,18 @@ public sealed class PlatformTests(AppHost app) : IClassFixture<AppHost>
 
     private static LocalTokenIssuer Issuer(string keyFile, string audience, TimeProvider time) =>
         new(Options.Create(new AuthOptions { LocalKeyFile = keyFile, Audience = audience }), time, new ConfigurationBuilder().Build());
+
+    private static HttpRequestMessage Preflight(string origin, string path)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Options, path);
+        request.Headers.Add("Origin", origin);
+        request.Headers.Add("Access-Control-Request-Method", "POST");
+        request.Headers.Add("Access-Control-Request-Headers", "authorization, content-type, idempotency-key");
+        return request;
+    }
+
+    private static string? Header(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) ? string.Join(",", values) : null;
 
     internal static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
