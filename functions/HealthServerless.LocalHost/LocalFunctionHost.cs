@@ -68,6 +68,7 @@ public sealed class LocalFunctionHost : IAsyncDisposable
         builder.Services.AddSingleton<FunctionInvoker>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddMvcCore();
+        builder.Services.AddPortalCors(options);
         builder.Services.AddHostedService<TimerTriggerService>();
         builder.Services.AddHostedService<QueueTriggerService>();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, options.HttpPort));
@@ -76,6 +77,7 @@ public sealed class LocalFunctionHost : IAsyncDisposable
         try
         {
             var web = builder.Build();
+            web.UsePortalCors(options);
             web.MapHttpTriggers(catalog, web.Services.GetRequiredService<FunctionInvoker>(), options);
             await web.StartAsync(cancellationToken);
             return new LocalFunctionHost(web, durable, catalog);

@@ -13,6 +13,9 @@ public sealed class LocalHostOptions
     /// <summary>Key for functions at the function or admin authorization level; none means they answer 401.</summary>
     public string? FunctionKey { get; set; }
 
+    /// <summary>The Function App's CORS (siteConfig.cors on Azure); see <see cref="Http.PortalCors"/>.</summary>
+    public LocalHostCors Cors { get; set; } = new();
+
     /// <summary>Durable Task hub on the storage account; one per app (tests use one per run).</summary>
     public string TaskHubName { get; set; } = "HealthServerless";
 
@@ -21,4 +24,11 @@ public sealed class LocalHostOptions
 
     /// <summary>How long a message stays invisible while a function works on it.</summary>
     public TimeSpan QueueMessageLease { get; set; } = TimeSpan.FromMinutes(5);
+}
+
+/// <summary>Section <c>LocalHost:Cors</c>, named like the Function App's <c>siteConfig.cors</c>.</summary>
+public sealed class LocalHostCors
+{
+    /// <summary>Browser origins (scheme, host and port, e.g. <c>http://localhost:5173</c>) allowed to call the API.</summary>
+    public IList<string> AllowedOrigins { get; } = [];
 }

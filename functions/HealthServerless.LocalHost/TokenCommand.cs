@@ -48,7 +48,7 @@ public static class TokenCommand
             return 2;
         }
 
-        var issuer = new LocalTokenIssuer(Options.Create(options), TimeProvider.System);
+        var issuer = new LocalTokenIssuer(Options.Create(options), TimeProvider.System, configuration);
         Console.WriteLine(issuer.Mint(subject, roles, scopes, TimeSpan.FromMinutes(minutes)));
         return 0;
     }

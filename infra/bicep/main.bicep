@@ -20,6 +20,9 @@ param authAuthority string = '${environment().authentication.loginEndpoint}${ten
 @description('Audience the API accepts tokens for (Auth__Audience): the Application ID URI or client id of the API\'s app registration.')
 param authAudience string = 'api://healthserverless'
 
+@description('Origins of the citizen and staff portals a browser may call the API from (the Function App\'s CORS), e.g. https://portal.example.gov.cn; none by default. The local host applies the same rule from LocalHost:Cors:AllowedOrigins.')
+param corsAllowedOrigins string[] = []
+
 @description('Partners, one Service Bus subscription each; see docs/operations.md, "Onboarding a partner pharmacy".')
 param partners partner[] = []
 
@@ -162,6 +165,7 @@ module functionApp 'modules/functionApp.bicep' = {
     applicationInsightsName: monitoring.outputs.applicationInsightsName
     authAuthority: authAuthority
     authAudience: authAudience
+    corsAllowedOrigins: corsAllowedOrigins
     maximumInstanceCount: maximumInstanceCount
   }
   // The host needs its storage, telemetry and data roles from its first start.

@@ -11,5 +11,11 @@ public sealed class AppHost : AppHostBase
     /// <summary>The app's clock: 2026-11-24 08:00 in Shanghai, a week before the sessions the tests publish.</summary>
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 24, 8, 0, 0, TimeSpan.FromHours(8)));
 
+    /// <summary>The one browser origin the host allows (the Function App's CORS, LocalHost:Cors on one machine).</summary>
+    public const string PortalOrigin = "https://portal.health.example.test";
+
     protected override TimeProvider Clock => Time;
+
+    protected override void AddSettings(Dictionary<string, string?> settings) =>
+        settings["LocalHost:Cors:AllowedOrigins:0"] = PortalOrigin;
 }

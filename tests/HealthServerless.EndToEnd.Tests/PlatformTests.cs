@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using HealthServerless.Functions.Platform.Auth;
 using HealthServerless.LocalHost.Catalog;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -46,6 +47,73 @@ public sealed class PlatformTests(AppHost app) : IClassFixture<AppHost>
         Assert.NotEmpty(served);
         Assert.Equal(served.Order(), documented.Order());
         Assert.Equal("3.1.1", (string?)document["openapi"]);
+    }
+
+    [Fact]
+    public async Task The_served_openapi_document_is_read_by_microsoft_openapi_without_errors_or_warnings()
+    {
+        using var http = app.Client();
+        await using var served = await http.GetStreamAsync("/api/openapi.json", Ct);
+
+        // The reader also applies Microsoft.OpenApi's default validation rules.
+        var (document, diagnostic) = await Microsoft.OpenApi.OpenApiDocument.LoadAsync(served, "json", cancellationToken: Ct);
+
+        Assert.NotNull(diagnostic);
+        Assert.Empty(diagnostic.Errors.Select(e => $"{e.Pointer}: {e.Message}"));
+        Assert.Empty(diagnostic.Warnings.Select(w => $"{w.Pointer}: {w.Message}"));
+        Assert.Equal(Microsoft.OpenApi.OpenApiSpecVersion.OpenApi3_1, diagnostic.SpecificationVersion);
+        Assert.NotNull(document?.Paths["/api/health"]);
+        Assert.True(document.Components?.SecuritySchemes?.ContainsKey("bearer"));
+    }
+
+    [Fact]
+    public async Task A_preflight_from_the_portal_origin_allows_its_method_the_bearer_token_and_the_idempotency_key()
+    {
+        using var http = app.Client();
+
+        using var response = await http.SendAsync(Preflight(AppHost.PortalOrigin, "/api/health-codes/verifications"), Ct);
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.Equal(AppHost.PortalOrigin, Header(response, "Access-Control-Allow-Origin"));
+        Assert.Contains("POST", Header(response, "Access-Control-Allow-Methods")!, StringComparison.Ordinal);
+        var headers = Header(response, "Access-Control-Allow-Headers")!.Split(',', StringSplitOptions.TrimEntries);
+        Assert.Contains("authorization", headers, StringComparer.OrdinalIgnoreCase);
+        Assert.Contains("idempotency-key", headers, StringComparer.OrdinalIgnoreCase);
+        Assert.Contains("content-type", headers, StringComparer.OrdinalIgnoreCase);
+        Assert.Null(Header(response, "Access-Control-Allow-Credentials"));
+    }
+
+    [Fact]
+    public async Task A_request_from_the_portal_origin_may_be_read_by_the_portal_even_when_refused()
+    {
+        using var http = app.Client();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/health-codes");
+        request.Headers.Add("Origin", AppHost.PortalOrigin);
+
+        using var response = await http.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(AppHost.PortalOrigin, Header(response, "Access-Control-Allow-Origin"));
+    }
+
+    [Fact]
+    public async Task A_foreign_origin_gets_no_cors_header_on_a_preflight_or_a_request()
+    {
+        const string Foreign = "https://phishing.example.com";
+        using var http = app.Client();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/health");
+        request.Headers.Add("Origin", Foreign);
+
+        using var preflight = await http.SendAsync(Preflight(Foreign, "/api/health-codes/verifications"), Ct);
+        using var response = await http.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        foreach (var answer in new[] { preflight, response })
+        {
+            Assert.DoesNotContain(
+                answer.Headers.Concat(answer.Content.Headers),
+                h => h.Key.StartsWith("Access-Control-", StringComparison.OrdinalIgnoreCase));
+        }
     }
 
     [Fact]
@@ -122,7 +190,19 @@ public sealed class PlatformTests(AppHost app) : IClassFixture<AppHost>
     }
 
     private static LocalTokenIssuer Issuer(string keyFile, string audience, TimeProvider time) =>
-        new(Options.Create(new AuthOptions { LocalKeyFile = keyFile, Audience = audience }), time);
+        new(Options.Create(new AuthOptions { LocalKeyFile = keyFile, Audience = audience }), time, new ConfigurationBuilder().Build());
+
+    private static HttpRequestMessage Preflight(string origin, string path)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Options, path);
+        request.Headers.Add("Origin", origin);
+        request.Headers.Add("Access-Control-Request-Method", "POST");
+        request.Headers.Add("Access-Control-Request-Headers", "authorization, content-type, idempotency-key");
+        return request;
+    }
+
+    private static string? Header(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) ? string.Join(",", values) : null;
 
     internal static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 

@@ -36,6 +36,22 @@ public sealed class FunctionAppTests
     }
 
     [Fact]
+    public void Browsers_may_call_the_api_only_from_the_configured_portal_origins_without_credentials()
+    {
+        var parameters = new Dictionary<string, JsonNode?>
+        {
+            ["corsAllowedOrigins"] = new JsonArray("https://portal.health.example.gov.cn", "https://staff.health.example.gov.cn"),
+        };
+        var configured = Assert.Single(ArmTemplate.Compiled.Deploy("Microsoft.Web/sites", parameters));
+
+        Assert.Equal(
+            ["https://portal.health.example.gov.cn", "https://staff.health.example.gov.cn"],
+            ((JsonArray)configured.Evaluate("properties.siteConfig.cors.allowedOrigins")!).Select(o => (string?)o));
+        Assert.False(configured.Flag("properties.siteConfig.cors.supportCredentials"));
+        Assert.Empty((JsonArray)Site.Evaluate("properties.siteConfig.cors.allowedOrigins")!);
+    }
+
+    [Fact]
     public void Publishing_with_user_names_and_passwords_is_off()
     {
         var policies = ArmTemplate.Compiled.Deploy("Microsoft.Web/sites/basicPublishingCredentialsPolicies");

@@ -11,13 +11,16 @@ public static class LocalKeys
     /// Stops the app on Azure (App Service sets WEBSITE_SITE_NAME) when keys are missing: each
     /// instance would generate its own, and what one signs or encrypts the others could not read.
     /// </summary>
-    public static void RefuseToGenerateOnAzure(IConfiguration configuration, string missingSetting)
+    /// <param name="comesFrom">Where the setting comes from on Azure, for the message.</param>
+    public static void RefuseToGenerateOnAzure(
+        IConfiguration configuration,
+        string missingSetting,
+        string comesFrom = "Key Vault references in the app settings (docs/operations.md, \"Key rotation\")")
     {
         ArgumentNullException.ThrowIfNull(configuration);
         if (!string.IsNullOrEmpty(configuration["WEBSITE_SITE_NAME"]))
         {
-            throw new InvalidOperationException(
-                $"{missingSetting} is not configured. On Azure it comes from Key Vault references in the app settings (docs/operations.md, \"Key rotation\").");
+            throw new InvalidOperationException($"{missingSetting} is not configured. On Azure it comes from {comesFrom}.");
         }
     }
 

@@ -51,7 +51,7 @@ public static class DemoCommand
         try
         {
             using var http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(30) };
-            var seeder = new DemoSeeder(http, new LocalTokenIssuer(Options.Create(options), TimeProvider.System), DemoState.Load(statePath), TimeProvider.System);
+            var seeder = new DemoSeeder(http, new LocalTokenIssuer(Options.Create(options), TimeProvider.System, configuration), DemoState.Load(statePath), TimeProvider.System);
             result = await seeder.SeedAsync(timeout, cancellationToken);
         }
         catch (DemoSeedingException exception)

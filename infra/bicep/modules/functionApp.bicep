@@ -51,6 +51,9 @@ param authAuthority string
 @description('Audience (Application ID URI or client id) the app accepts tokens for (Auth__Audience).')
 param authAudience string
 
+@description('Browser origins allowed to call the API (the portals); the platform answers preflights and adds no CORS header for any other origin.')
+param corsAllowedOrigins string[]
+
 @description('Most instances Flex Consumption scales out to: the ceiling on spend and on load put on Cosmos DB.')
 @minValue(1)
 @maxValue(1000)
@@ -156,6 +159,11 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       scmMinTlsVersion: '1.2'
       ftpsState: 'Disabled'
       http20Enabled: true
+      // Bearer tokens, not cookies: a portal needs no credentialed CORS.
+      cors: {
+        allowedOrigins: corsAllowedOrigins
+        supportCredentials: false
+      }
       // Flex Consumption sets the worker runtime and host version from functionAppConfig and
       // rejects FUNCTIONS_WORKER_RUNTIME / FUNCTIONS_EXTENSION_VERSION here.
       appSettings: concat([

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace HealthServerless.Core.Events;
 
 /// <summary>
-/// A CloudEvents 1.0 event (DESIGN.md section 5). <see cref="Id"/> is stable: a re-published
+/// A CloudEvents 1.0 event the app sends to partners. <see cref="Id"/> is stable: a re-published
 /// event keeps it, and consumers de-duplicate by it. <see cref="Data"/> is JSON, described by
 /// <see cref="DataContentType"/> (e.g. <c>application/fhir+json</c> for a MedicationRequest).
 /// </summary>

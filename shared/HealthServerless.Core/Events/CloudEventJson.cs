@@ -1,5 +1,9 @@
+using System.Net.Mime;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using CloudNative.CloudEvents;
+using CloudNative.CloudEvents.SystemTextJson;
+using SdkCloudEvent = CloudNative.CloudEvents.CloudEvent;
 
 namespace HealthServerless.Core.Events;
 
@@ -7,8 +11,10 @@ namespace HealthServerless.Core.Events;
 public sealed record ReceivedCloudEvent(CloudEvent Event, IReadOnlyDictionary<string, string> Extensions);
 
 /// <summary>
-/// The CloudEvents 1.0 JSON format (structured mode, <c>application/cloudevents+json</c>): the
-/// context attributes, string extension attributes, and <c>data</c> as a JSON value.
+/// The CloudEvents 1.0 JSON format (structured mode, <c>application/cloudevents+json</c>),
+/// written and read by the CNCF CloudEvents SDK's System.Text.Json formatter; this class only
+/// maps the app's <see cref="CloudEvent"/> record to the SDK's event and back
+/// (docs/decisions/008-libraries-over-hand-written-parts.md).
 /// </summary>
 public static class CloudEventJson
 {
@@ -16,95 +22,84 @@ public static class CloudEventJson
 
     // Minimal escaping: the JSON is a message body, never embedded in HTML, and a Chinese
     // character escaped as \uXXXX costs 6 bytes instead of 3 against the queue's 64 KB limit.
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonEventFormatter Formatter = new(
+        new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping },
+        default);
 
-    private static readonly HashSet<string> ContextAttributes = new(StringComparer.Ordinal)
-    {
-        "specversion", "id", "source", "type", "subject", "time", "datacontenttype", "dataschema", "data", "data_base64",
-    };
+    private static readonly ContentType StructuredContentType = new(ContentType);
 
-    /// <summary>Lowercase ASCII letters and digits, and not a context attribute (CloudEvents 1.0, "Attribute Naming Convention").</summary>
+    private static readonly HashSet<string> ContextAttributeNames = CloudEventsSpecVersion.V1_0.AllAttributes
+        .Select(a => a.Name)
+        .Append(CloudEventsSpecVersion.SpecVersionAttribute.Name)
+        .Append("data")
+        .ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Lowercase ASCII letters and digits, and not a context attribute of CloudEvents 1.0 nor
+    /// <c>data</c> (CloudEvents 1.0, "Attribute Naming Convention").
+    /// </summary>
     public static bool IsExtensionName(string? name) =>
-        !string.IsNullOrEmpty(name) && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c)) && !ContextAttributes.Contains(name);
+        !string.IsNullOrEmpty(name)
+        && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c))
+        && !ContextAttributeNames.Contains(name);
 
     public static byte[] Serialize(CloudEvent cloudEvent, IReadOnlyDictionary<string, string>? extensions = null)
     {
         ArgumentNullException.ThrowIfNull(cloudEvent);
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        // Attributes are set in the order they are written, so the JSON reads id, source, type, subject, time.
+        var sdkEvent = new SdkCloudEvent(CloudEventsSpecVersion.V1_0)
         {
-            writer.WriteStartObject();
-            writer.WriteString("specversion", CloudEvent.SpecVersion);
-            writer.WriteString("id", cloudEvent.Id);
-            writer.WriteString("source", cloudEvent.Source);
-            writer.WriteString("type", cloudEvent.Type);
-            if (cloudEvent.Subject is not null)
+            Id = cloudEvent.Id,
+            Source = new Uri(cloudEvent.Source, UriKind.RelativeOrAbsolute),
+            Type = cloudEvent.Type,
+            Subject = cloudEvent.Subject,
+            Time = cloudEvent.Time.ToUniversalTime(),
+            DataContentType = cloudEvent.DataContentType,
+        };
+        foreach (var (name, value) in extensions ?? new Dictionary<string, string>())
+        {
+            if (!IsExtensionName(name))
             {
-                writer.WriteString("subject", cloudEvent.Subject);
+                throw new ArgumentException($"'{name}' is not a CloudEvents extension attribute name.", nameof(extensions));
             }
 
-            writer.WriteString("time", cloudEvent.Time.UtcDateTime);
-            writer.WriteString("datacontenttype", cloudEvent.DataContentType);
-            foreach (var (name, value) in extensions ?? new Dictionary<string, string>())
-            {
-                if (!IsExtensionName(name))
-                {
-                    throw new ArgumentException($"'{name}' is not a CloudEvents extension attribute name.", nameof(extensions));
-                }
-
-                writer.WriteString(name, value);
-            }
-
-            writer.WritePropertyName("data");
-            cloudEvent.Data.WriteTo(writer);
-            writer.WriteEndObject();
+            sdkEvent[name] = value;
         }
 
-        return buffer.ToArray();
+        sdkEvent.Data = cloudEvent.Data;
+        return Formatter.EncodeStructuredModeMessage(sdkEvent, out _).ToArray();
     }
 
     /// <summary>Reads an event in the JSON format; <see cref="JsonException"/> when it is not one (CloudEvents 1.0, JSON data).</summary>
     public static ReceivedCloudEvent Parse(ReadOnlyMemory<byte> json)
     {
-        using var document = JsonDocument.Parse(json);
-        var root = document.RootElement;
-        if (root.ValueKind != JsonValueKind.Object)
+        SdkCloudEvent sdkEvent;
+        try
         {
-            throw new JsonException("A CloudEvent is a JSON object.");
+            sdkEvent = Formatter.DecodeStructuredModeMessage(json, StructuredContentType, extensionAttributes: null);
+        }
+        catch (ArgumentException e)
+        {
+            // The SDK reports a malformed event (wrong specversion, bad time, missing id) as an argument error.
+            throw new JsonException("The message is not a CloudEvents 1.0 JSON event.", e);
         }
 
-        if (Text(root, "specversion") != CloudEvent.SpecVersion)
-        {
-            throw new JsonException("Only CloudEvents specversion 1.0 is read.");
-        }
-
-        if (!root.TryGetProperty("data", out var data))
+        if (sdkEvent.Data is not JsonElement data)
         {
             throw new JsonException("The CloudEvent has no JSON data.");
         }
 
-        var extensions = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var property in root.EnumerateObject())
-        {
-            if (IsExtensionName(property.Name) && property.Value.ValueKind == JsonValueKind.String)
-            {
-                extensions[property.Name] = property.Value.GetString()!;
-            }
-        }
-
+        var extensions = sdkEvent.GetPopulatedAttributes()
+            .Where(a => a.Key.IsExtension)
+            .ToDictionary(a => a.Key.Name, a => a.Key.Type.Format(a.Value), StringComparer.Ordinal);
         var cloudEvent = new CloudEvent(
-            Text(root, "id") ?? throw new JsonException("The CloudEvent has no id."),
-            Text(root, "source") ?? throw new JsonException("The CloudEvent has no source."),
-            Text(root, "type") ?? throw new JsonException("The CloudEvent has no type."),
-            Text(root, "subject"),
-            root.TryGetProperty("time", out var time) && time.ValueKind == JsonValueKind.String && time.TryGetDateTimeOffset(out var at)
-                ? at
-                : throw new JsonException("The CloudEvent has no RFC 3339 time."),
-            data.Clone(),
-            Text(root, "datacontenttype") ?? CloudEvent.JsonContentType);
+            sdkEvent.Id!,
+            sdkEvent.Source!.OriginalString,
+            sdkEvent.Type!,
+            sdkEvent.Subject,
+            sdkEvent.Time ?? throw new JsonException("The CloudEvent has no time."),
+            data,
+            sdkEvent.DataContentType ?? CloudEvent.JsonContentType);
         return new ReceivedCloudEvent(cloudEvent, extensions);
     }
-
-    private static string? Text(JsonElement root, string name) =>
-        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }

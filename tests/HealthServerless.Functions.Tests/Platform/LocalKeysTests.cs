@@ -1,8 +1,11 @@
 using HealthServerless.Core.Identity;
 using HealthServerless.Functions.Identity;
+using HealthServerless.Core.Common;
 using HealthServerless.Functions.Licensing;
+using HealthServerless.Functions.Platform.Auth;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace HealthServerless.Functions.Tests.Platform;
 
@@ -44,6 +47,34 @@ public sealed class LocalKeysTests : IDisposable
 
         Assert.Contains("Identity:LookupKey", error.Message, StringComparison.Ordinal);
         Assert.False(Directory.Exists(_folder));
+    }
+
+    [Fact]
+    public async Task On_Azure_the_local_token_issuer_makes_no_key_and_signs_or_trusts_no_token()
+    {
+        var issuer = new LocalTokenIssuer(
+            Options.Create(new AuthOptions { LocalKeyFile = Path.Combine(_folder, "local-issuer.json") }),
+            TimeProvider.System,
+            Configuration(onAzure: true));
+
+        var minting = Assert.Throws<InvalidOperationException>(() => issuer.Mint("alice", [Roles.Citizen], null, TimeSpan.FromMinutes(5)));
+        var validating = await Assert.ThrowsAsync<InvalidOperationException>(() => issuer.GetAsync(TestContext.Current.CancellationToken));
+
+        Assert.Contains("Auth:Authority", minting.Message, StringComparison.Ordinal);
+        Assert.Contains("Auth:Authority", validating.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(_folder));
+    }
+
+    [Fact]
+    public void On_one_machine_the_local_token_issuer_makes_its_key_once()
+    {
+        var options = Options.Create(new AuthOptions { LocalKeyFile = Path.Combine(_folder, "local-issuer.json") });
+
+        var token = new LocalTokenIssuer(options, TimeProvider.System, Configuration(onAzure: false)).Mint("alice", [Roles.Citizen], null, TimeSpan.FromMinutes(5));
+        new LocalTokenIssuer(options, TimeProvider.System, Configuration(onAzure: false)).Mint("bob", [Roles.Citizen], null, TimeSpan.FromMinutes(5));
+
+        Assert.False(string.IsNullOrEmpty(token));
+        Assert.Equal(Path.Combine(_folder, "local-issuer.json"), Assert.Single(Directory.GetFiles(_folder)));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using HealthServerless.Core.Common;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -8,11 +9,12 @@ using Microsoft.IdentityModel.Tokens;
 namespace HealthServerless.Functions.Platform.Auth;
 
 /// <summary>
-/// The development token issuer for one machine (DESIGN.md section 3): an ECDSA P-256 key
+/// The development token issuer for one machine (docs/decisions/001-one-app-two-hosts.md): an ECDSA P-256 key
 /// generated on first use and kept in <see cref="AuthOptions.LocalKeyFile"/> (owner-only),
 /// tokens signed ES256 with issuer <see cref="Issuer"/>. The API validates them exactly as it
 /// validates Entra ID tokens on Azure, only with this key. The local host's <c>token</c>
-/// command and the end-to-end tests mint with <see cref="Mint"/>.
+/// command and the end-to-end tests mint with <see cref="Mint"/>. On Azure it makes no key:
+/// each instance would trust only tokens signed by its own (<see cref="LocalKeys.RefuseToGenerateOnAzure"/>).
 /// </summary>
 public sealed class LocalTokenIssuer : ISigningKeySource
 {
@@ -23,12 +25,16 @@ public sealed class LocalTokenIssuer : ISigningKeySource
     private readonly TimeProvider _time;
     private readonly Lazy<ECDsaSecurityKey> _key;
 
-    public LocalTokenIssuer(IOptions<AuthOptions> options, TimeProvider time)
+    public LocalTokenIssuer(IOptions<AuthOptions> options, TimeProvider time, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
         _time = time;
-        _key = new Lazy<ECDsaSecurityKey>(() => LocalIssuerKeyFile.LoadOrCreate(_options.LocalKeyFile));
+        _key = new Lazy<ECDsaSecurityKey>(() =>
+        {
+            LocalKeys.RefuseToGenerateOnAzure(configuration, "Auth:Authority", "the app settings the deployment writes (Auth__Authority, infra/bicep)");
+            return LocalIssuerKeyFile.LoadOrCreate(_options.LocalKeyFile);
+        });
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using HealthServerless.Core.Common;
 using HealthServerless.Functions.Platform.Auth;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -83,7 +84,7 @@ public sealed class AuthenticationTests : IAsyncLifetime
     public async Task A_token_signed_by_another_key_is_401()
     {
         var otherKey = Path.Combine(_host.Folder, "other", "key.json");
-        var forger = new LocalTokenIssuer(Options.Create(new AuthOptions { LocalKeyFile = otherKey }), _host.Time);
+        var forger = new LocalTokenIssuer(Options.Create(new AuthOptions { LocalKeyFile = otherKey }), _host.Time, _host.Services.GetRequiredService<IConfiguration>());
         var forged = forger.Mint("mallory", [Roles.Admin], null, TimeSpan.FromMinutes(5));
 
         Assert.Equal(401, (await _host.SendAsync(SampleFunctions.WhoAmIMethod, "GET", "/api/me", forged)).Status);
@@ -93,7 +94,7 @@ public sealed class AuthenticationTests : IAsyncLifetime
     public async Task A_token_for_another_audience_is_401()
     {
         var keyFile = _host.Services.GetRequiredService<IOptions<AuthOptions>>().Value.LocalKeyFile;
-        var otherApi = new LocalTokenIssuer(Options.Create(new AuthOptions { LocalKeyFile = keyFile, Audience = "api://someone-else" }), _host.Time);
+        var otherApi = new LocalTokenIssuer(Options.Create(new AuthOptions { LocalKeyFile = keyFile, Audience = "api://someone-else" }), _host.Time, _host.Services.GetRequiredService<IConfiguration>());
         var token = otherApi.Mint("alice", [Roles.Citizen], null, TimeSpan.FromMinutes(5));
 
         Assert.Equal(401, (await _host.SendAsync(SampleFunctions.WhoAmIMethod, "GET", "/api/me", token)).Status);

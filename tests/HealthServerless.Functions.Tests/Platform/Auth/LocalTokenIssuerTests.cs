@@ -1,5 +1,6 @@
 using HealthServerless.Core.Common;
 using HealthServerless.Functions.Platform.Auth;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -71,5 +72,5 @@ public sealed class LocalTokenIssuerTests : IDisposable
         }
     }
 
-    private LocalTokenIssuer Issuer() => new(Options.Create(new AuthOptions { LocalKeyFile = KeyFile }), _time);
+    private LocalTokenIssuer Issuer() => new(Options.Create(new AuthOptions { LocalKeyFile = KeyFile }), _time, new ConfigurationBuilder().Build());
 }
