@@ -1,5 +1,6 @@
 using HealthServerless.Core.Common;
 using HealthServerless.Core.Storage;
+using HealthServerless.Core.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace HealthServerless.Core.Booking;
@@ -33,13 +34,13 @@ public sealed class BookingService(IDocumentStore store, ScheduleService schedul
 
     /// <summary>A citizen books online for a code they act for (self or family; checked by the caller).</summary>
     public Task<BookingView> BookOnlineAsync(Caller caller, string codeId, BookSlot request, CancellationToken cancellationToken = default) =>
-        BookAsync(caller, codeId, request, BookingChannel.Online, cancellationToken);
+        CoreMetrics.CountBooking(BookAsync(caller, codeId, request, BookingChannel.Online, cancellationToken), "online");
 
     /// <summary>Staff book a walk-in or phone patient from the on-site share of their own institution.</summary>
     public Task<BookingView> BookOnsiteAsync(Caller caller, string codeId, BookSlot request, CancellationToken cancellationToken = default)
     {
         caller.RequireRole(Roles.Staff).RequireInstitution(request.InstitutionId);
-        return BookAsync(caller, codeId, request, BookingChannel.Onsite, cancellationToken);
+        return CoreMetrics.CountBooking(BookAsync(caller, codeId, request, BookingChannel.Onsite, cancellationToken), "onsite");
     }
 
     public async Task<IReadOnlyList<BookingView>> ListAsync(string codeId, CancellationToken cancellationToken = default) =>

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using HealthServerless.Core.Booking;
 using HealthServerless.Core.Common;
 using HealthServerless.Core.Storage;
+using HealthServerless.Core.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace HealthServerless.Core.Licensing;
@@ -325,6 +326,11 @@ public sealed class LicensingService(IDocumentStore store, IDocumentBlobs blobs,
                 ? current with { ClosedAt = now }
             : throw new InvalidOperationException($"Application {number} is {current.Status} and cannot be closed."),
             cancellationToken: cancellationToken);
+        if (before.ClosedAt is null && after.ClosedAt is not null)
+        {
+            CoreMetrics.ApprovalCompleted(after.Type.ToString(), after.Status.ToString());
+        }
+
         await AfterChangeAsync(before, after, cancellationToken);
         return after.Status;
     }
