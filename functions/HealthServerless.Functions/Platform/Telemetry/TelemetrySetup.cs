@@ -54,6 +54,7 @@ public static class TelemetrySetup
             .UseFunctionsWorkerDefaults()
             .WithTracing(tracing => tracing
                 .AddSource(WorkerSourceName, TracedDocumentStore.SourceName, "Azure.*")
+                .AddProcessor(new UnrootedSpanFilter())
                 .AddAspNetCoreInstrumentation(http =>
                 {
                     http.Filter = context => !IsGrpc(context.Request.ContentType);
@@ -62,8 +63,9 @@ public static class TelemetrySetup
                 .AddHttpClientInstrumentation(http =>
                 {
                     // Azure SDK calls have their own spans; gRPC to the durable backend is plumbing.
+                    // (The filter runs once the call's own activity is current: its parent is the caller.)
                     http.FilterHttpRequestMessage = request =>
-                        Activity.Current?.Source.Name.StartsWith("Azure.", StringComparison.Ordinal) != true && !IsGrpc(request.Content?.Headers.ContentType?.MediaType);
+                        Activity.Current?.Parent?.Source.Name.StartsWith("Azure.", StringComparison.Ordinal) != true && !IsGrpc(request.Content?.Headers.ContentType?.MediaType);
                     http.EnrichWithHttpRequestMessage = (activity, request) => HostOnly(activity, request.RequestUri);
                 }))
             .WithMetrics(metrics => metrics
