@@ -98,7 +98,7 @@ public static class TelemetrySetup
     }
 
     /// <summary>The client id in <c>Authorization=AAD;ClientId=…</c>, or null (then the connection string's key is used).</summary>
-    internal static string? ManagedIdentityClientId(string? authentication)
+    public static string? ManagedIdentityClientId(string? authentication)
     {
         if (string.IsNullOrWhiteSpace(authentication))
         {
