@@ -14,6 +14,7 @@ using HealthServerless.Functions.Platform.Health;
 using HealthServerless.Functions.Platform.Idempotency;
 using HealthServerless.Functions.Platform.Json;
 using HealthServerless.Functions.Platform.Problems;
+using HealthServerless.Functions.Platform.Telemetry;
 using HealthServerless.Sqlite;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Configuration;
@@ -83,6 +84,8 @@ public static class CompositionRoot
     public static IFunctionsWorkerApplicationBuilder UseHealthServerless(this IFunctionsWorkerApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        // Outermost, so a durable step's duration and the invocation's trigger cover the whole invocation.
+        builder.UseMiddleware<TelemetryMiddleware>();
         builder.UseMiddleware<ProblemsMiddleware>();
         builder.UseMiddleware<AuthenticationMiddleware>();
         builder.UseMiddleware<IdempotencyMiddleware>();

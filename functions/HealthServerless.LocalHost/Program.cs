@@ -1,4 +1,5 @@
 using HealthServerless.Functions;
+using HealthServerless.Functions.Platform.Telemetry;
 using HealthServerless.LocalHost;
 using HealthServerless.LocalHost.Demo;
 
@@ -12,7 +13,7 @@ if (args.FirstOrDefault() is "token" or "demo")
         : await DemoCommand.RunAsync(args, configuration, Console.Out, Console.Error, CancellationToken.None);
 }
 
-var app = new FunctionApp((services, configuration) => services.AddHealthServerless(configuration), worker => worker.UseHealthServerless());
+var app = new FunctionApp((services, configuration) => services.AddHealthServerless(configuration).AddHealthTelemetry(configuration), worker => worker.UseHealthServerless());
 await using var host = await LocalFunctionHost.StartAsync(app, args);
 Console.WriteLine($"HealthServerless local host: {host.BaseAddress}api ({host.Catalog.Functions.Count} functions)");
 await host.WaitForShutdownAsync();

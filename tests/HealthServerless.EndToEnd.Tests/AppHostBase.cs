@@ -2,9 +2,11 @@ using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using HealthServerless.Functions;
 using HealthServerless.Functions.Platform.Auth;
+using HealthServerless.Functions.Platform.Telemetry;
 using HealthServerless.LocalHost;
 using HealthServerless.Testing;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -82,9 +84,12 @@ public abstract class AppHostBase : IAsyncLifetime
     {
     }
 
+    /// <summary>The app's telemetry as the local host runs it; a subclass may add exporters of its own.</summary>
+    protected virtual void AddTelemetry(IServiceCollection services, IConfiguration configuration) => services.AddHealthTelemetry(configuration);
+
     private Task<LocalFunctionHost> StartHostAsync() =>
         LocalFunctionHost.StartAsync(
-            new FunctionApp((services, configuration) => services.AddHealthServerless(configuration), worker => worker.UseHealthServerless()),
+            new FunctionApp((services, configuration) => AddTelemetry(services.AddHealthServerless(configuration), configuration), worker => worker.UseHealthServerless()),
             [], Settings,
             builder =>
             {

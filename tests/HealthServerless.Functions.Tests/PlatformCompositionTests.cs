@@ -2,6 +2,7 @@ using Azure.Storage.Queues;
 using HealthServerless.Functions.Platform.Auth;
 using HealthServerless.Functions.Platform.Idempotency;
 using HealthServerless.Functions.Platform.Problems;
+using HealthServerless.Functions.Platform.Telemetry;
 using HealthServerless.Functions.Tests.Platform;
 using HealthServerless.LocalHost.Invocation;
 using Microsoft.Extensions.Configuration;
@@ -14,14 +15,14 @@ namespace HealthServerless.Functions.Tests;
 public sealed class PlatformCompositionTests
 {
     [Fact]
-    public void The_middleware_runs_errors_then_authentication_then_idempotency()
+    public void The_middleware_runs_telemetry_then_errors_then_authentication_then_idempotency()
     {
         var builder = new WorkerPipeline(new ServiceCollection());
 
         builder.UseHealthServerless();
 
         Assert.Equal(
-            [typeof(ProblemsMiddleware), typeof(AuthenticationMiddleware), typeof(IdempotencyMiddleware)],
+            [typeof(TelemetryMiddleware), typeof(ProblemsMiddleware), typeof(AuthenticationMiddleware), typeof(IdempotencyMiddleware)],
             builder.Services.Select(d => d.ServiceType));
     }
 

@@ -3,6 +3,7 @@ using HealthServerless.Core.Common;
 using HealthServerless.Functions.Platform.Json;
 using HealthServerless.Functions.Platform.Problems;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Infrastructure;
 
 namespace HealthServerless.Functions.Platform;
 
@@ -42,8 +43,11 @@ public static class ApiResults
     public static IActionResult Problem(DomainErrorKind kind, string code, string detail) =>
         new ProblemResult(ApiProblems.From(new DomainException(kind, code, detail)));
 
-    private sealed class JsonResult<T>(int status, T value, string? location) : IActionResult
+    // IStatusCodeActionResult: the status is known before the result runs (the invocation span records it).
+    private sealed class JsonResult<T>(int status, T value, string? location) : IActionResult, IStatusCodeActionResult
     {
+        public int? StatusCode => status;
+
         public async Task ExecuteResultAsync(ActionContext context)
         {
             var response = context.HttpContext.Response;
@@ -58,8 +62,10 @@ public static class ApiResults
         }
     }
 
-    private sealed class StatusResult(int status, string? location) : IActionResult
+    private sealed class StatusResult(int status, string? location) : IActionResult, IStatusCodeActionResult
     {
+        public int? StatusCode => status;
+
         public Task ExecuteResultAsync(ActionContext context)
         {
             context.HttpContext.Response.StatusCode = status;
@@ -72,8 +78,10 @@ public static class ApiResults
         }
     }
 
-    private sealed class ProblemResult(Problem problem) : IActionResult
+    private sealed class ProblemResult(Problem problem) : IActionResult, IStatusCodeActionResult
     {
+        public int? StatusCode => problem.Status;
+
         public Task ExecuteResultAsync(ActionContext context) => ProblemResponses.WriteAsync(context.HttpContext, problem);
     }
 }

@@ -14,7 +14,27 @@ public sealed class FunctionInvoker(WorkerPipeline pipeline)
 {
     private readonly FunctionExecutionDelegate _pipeline = pipeline.Build(context => CallFunctionAsync((LocalFunctionContext)context));
 
-    public Task InvokeAsync(LocalFunctionContext context) => _pipeline(context);
+    /// <summary>Runs the invocation, inside its span when someone listens (telemetry is on); without, nothing is added.</summary>
+    public Task InvokeAsync(LocalFunctionContext context) => InvocationSpan.IsListenedTo ? InvokeTracedAsync(context) : _pipeline(context);
+
+    private async Task InvokeTracedAsync(LocalFunctionContext context)
+    {
+        using var span = InvocationSpan.Start(context);
+        try
+        {
+            await _pipeline(context);
+        }
+        catch (Exception e) when (span is not null)
+        {
+            InvocationSpan.Failed(span, e);
+            throw;
+        }
+
+        if (span is not null)
+        {
+            InvocationSpan.Completed(span, context);
+        }
+    }
 
     /// <summary>The innermost step of the pipeline: bind, call, await, keep the result.</summary>
     private static async Task CallFunctionAsync(LocalFunctionContext context)

@@ -1,6 +1,7 @@
 using HealthServerless.Core.Identity;
 using HealthServerless.Core.Common;
 using HealthServerless.Core.Storage;
+using HealthServerless.Core.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace HealthServerless.Core.Booking;
@@ -36,14 +37,14 @@ public sealed class BookingService(IDocumentStore store, ScheduleService schedul
     public async Task<BookingView> BookOnlineAsync(Caller caller, string codeId, BookSlot request, CancellationToken cancellationToken = default)
     {
         await registration.RequireActsForAsync(caller, codeId, cancellationToken);
-        return await BookAsync(caller, codeId, request, BookingChannel.Online, cancellationToken);
+        return await CoreMetrics.CountBooking(BookAsync(caller, codeId, request, BookingChannel.Online, cancellationToken), "online");
     }
 
     /// <summary>Staff book a walk-in or phone patient from the on-site share of their own institution.</summary>
     public Task<BookingView> BookOnsiteAsync(Caller caller, string codeId, BookSlot request, CancellationToken cancellationToken = default)
     {
         caller.RequireRole(Roles.Staff).RequireInstitution(request.InstitutionId);
-        return BookAsync(caller, codeId, request, BookingChannel.Onsite, cancellationToken);
+        return CoreMetrics.CountBooking(BookAsync(caller, codeId, request, BookingChannel.Onsite, cancellationToken), "onsite");
     }
 
     /// <summary>The bookings of a code the caller acts for, newest first.</summary>

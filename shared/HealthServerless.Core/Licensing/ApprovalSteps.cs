@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using HealthServerless.Core.Booking;
 using HealthServerless.Core.Common;
+using HealthServerless.Core.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace HealthServerless.Core.Licensing;
@@ -108,6 +109,11 @@ public sealed class ApprovalSteps(
                 ? current with { ClosedAt = now }
             : throw new InvalidOperationException($"Application {number} is {current.Status} and cannot be closed."),
             cancellationToken);
+        if (before.ClosedAt is null && after.ClosedAt is not null)
+        {
+            CoreMetrics.ApprovalCompleted(after.Type.ToString(), after.Status.ToString());
+        }
+
         await applications.AfterChangeAsync(before, after, cancellationToken);
         if (after.Status == ApplicationStatus.Rejected)
         {

@@ -1,0 +1,54 @@
+using System.Diagnostics.Metrics;
+using HealthServerless.Core.Common;
+
+namespace HealthServerless.Core.Telemetry;
+
+/// <summary>
+/// The app's business metrics, on the meter every host exports (docs/operations.md, Telemetry).
+/// Tags are small closed sets (channels, reason codes, types, outcomes, activity names): never
+/// an id, a name or anything else that says who.
+/// </summary>
+public static class CoreMetrics
+{
+    /// <summary>The one meter name of the app; other parts create their own instruments on a meter of this name.</summary>
+    public const string MeterName = "HealthServerless";
+
+    private static readonly Meter Meter = new(MeterName);
+
+    private static readonly Counter<long> BookingsMade =
+        Meter.CreateCounter<long>("healthserverless.bookings.made", "{booking}", "Bookings made, by channel.");
+
+    private static readonly Counter<long> BookingsRefused =
+        Meter.CreateCounter<long>("healthserverless.bookings.refused", "{booking}", "Bookings refused by a business rule, by channel and reason code.");
+
+    private static readonly Counter<long> ApprovalsCompleted =
+        Meter.CreateCounter<long>("healthserverless.approvals.completed", "{application}", "Licensing applications closed, by licence type and outcome.");
+
+    private static readonly Histogram<double> DurableStepDuration =
+        Meter.CreateHistogram<double>("healthserverless.durable.step.duration", "s", "How long a durable activity ran, by activity name.");
+
+    /// <summary>Counts the booking as made, or as refused with the domain error's code, and passes its outcome on.</summary>
+    public static async Task<T> CountBooking<T>(Task<T> booking, string channel)
+    {
+        ArgumentNullException.ThrowIfNull(booking);
+        try
+        {
+            var made = await booking;
+            BookingsMade.Add(1, new KeyValuePair<string, object?>("channel", channel));
+            return made;
+        }
+        catch (DomainException refused)
+        {
+            BookingsRefused.Add(1, new KeyValuePair<string, object?>("channel", channel), new KeyValuePair<string, object?>("reason", refused.Code));
+            throw;
+        }
+    }
+
+    /// <summary>An application reached its end (licensed or rejected); counted where it is closed, once.</summary>
+    public static void ApprovalCompleted(string type, string outcome) =>
+        ApprovalsCompleted.Add(1, new KeyValuePair<string, object?>("type", type), new KeyValuePair<string, object?>("outcome", outcome));
+
+    public static void DurableStepCompleted(string activity, TimeSpan duration, bool succeeded) =>
+        DurableStepDuration.Record(
+            duration.TotalSeconds, new KeyValuePair<string, object?>("activity", activity), new KeyValuePair<string, object?>("outcome", succeeded ? "completed" : "failed"));
+}
