@@ -2,7 +2,7 @@ using HealthServerless.Azure;
 using HealthServerless.Core;
 using HealthServerless.Core.Booking;
 using HealthServerless.Functions.Identity;
-using HealthServerless.Functions.Platform.Notifications;
+using HealthServerless.Functions.Notifications;
 using HealthServerless.Azure.Cosmos;
 using HealthServerless.Azure.Events;
 using HealthServerless.Azure.Storage;
@@ -65,8 +65,7 @@ public static class CompositionRoot
         // Capabilities: Core's use cases and the ports they need.
         services.AddHealthCore();
         IdentityKeySettings.AddIdentityKeys(services, configuration);
-        services.AddSingleton<LoggedNotificationSender>();
-        services.AddSingleton<INotificationSender>(sp => sp.GetRequiredService<LoggedNotificationSender>());
+        services.AddNotifications(configuration);
         Licensing.LicensingRegistration.AddLicensing(services, configuration);
 
         return services;

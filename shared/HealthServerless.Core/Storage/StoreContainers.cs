@@ -33,5 +33,6 @@ public static class StoreContainers
         Licensing.LicensingContainers.Audit,
         Licensing.LicensingContainers.Certificates,
         Licensing.LicensingContainers.Registry,
+        .. Notifications.NotificationContainers.All,
     ];
 }
