@@ -59,7 +59,7 @@ var storeContainers = loadJsonContent('store-containers.json')
 var databaseName = 'healthserverless'
 
 // Topics events leave the system on (DESIGN.md section 5).
-var topicNames = ['prescriptions', 'alerts']
+var topicNames = ['prescriptions', 'alerts', 'notifications']
 
 module identity 'modules/identity.bicep' = {
   name: 'identity'
