@@ -20,6 +20,9 @@ param authAuthority string = '${environment().authentication.loginEndpoint}${ten
 @description('Audience the API accepts tokens for (Auth__Audience): the Application ID URI or client id of the API\'s app registration.')
 param authAudience string = 'api://healthserverless'
 
+@description('The signed notification webhook URL (https); empty: none. Create Key Vault secret notification-webhook-secret first; see docs/operations.md, "Notifications".')
+param notificationWebhookUrl string = ''
+
 @description('Partners, one Service Bus subscription each; see docs/operations.md, "Onboarding a partner pharmacy".')
 param partners partner[] = []
 
@@ -163,6 +166,7 @@ module functionApp 'modules/functionApp.bicep' = {
     authAuthority: authAuthority
     authAudience: authAudience
     maximumInstanceCount: maximumInstanceCount
+    notificationWebhookUrl: notificationWebhookUrl
   }
   // The host needs its storage, telemetry and data roles from its first start.
   dependsOn: [roles]
