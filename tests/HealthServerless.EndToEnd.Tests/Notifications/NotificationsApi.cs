@@ -43,6 +43,23 @@ internal sealed class NotificationsApi(AppHostBase app)
     public static async Task<JsonObject> ListAsync(HttpClient http, string query = "") =>
         await ReadAsync(await http.GetAsync("/api/me/notifications" + query, Ct), HttpStatusCode.OK);
 
+    /// <summary>Waits until the caller's message centre lists an entry of <paramref name="template"/> whose body mentions <paramref name="text"/>.</summary>
+    public static async Task<JsonNode> WaitForAsync(HttpClient http, string template, string text)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var items = (await ListAsync(http, "?limit=100"))["items"]!.AsArray();
+            if (items.FirstOrDefault(n => (string?)n!["template"] == template && ((string?)n["body"])!.Contains(text, StringComparison.Ordinal)) is { } found)
+            {
+                return found;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"No {template} notification about {text} arrived.");
+            await Task.Delay(200, Ct);
+        }
+    }
+
     /// <summary>The CloudEvents on events-notifications (the gateway's queue on one machine), peeked, not taken.</summary>
     public async Task<IReadOnlyList<ReceivedCloudEvent>> PublishedAsync()
     {
