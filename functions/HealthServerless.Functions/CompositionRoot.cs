@@ -4,7 +4,7 @@ using HealthServerless.Core.Storage;
 using HealthServerless.Functions.Booking;
 using HealthServerless.Functions.Identity;
 using HealthServerless.Functions.Licensing;
-using HealthServerless.Functions.Platform.Notifications;
+using HealthServerless.Functions.Notifications;
 using HealthServerless.Azure.Cosmos;
 using HealthServerless.Azure.Events;
 using HealthServerless.Azure.Storage;
@@ -69,8 +69,7 @@ public static class CompositionRoot
         // Capabilities: one AddXxxFunctions each (Core's use cases and containers, the keys and ports they need).
         services.AddIdentityFunctions(configuration);
         services.AddBookingFunctions();
-        services.AddSingleton<LoggedNotificationSender>();
-        services.AddSingleton<INotificationSender>(sp => sp.GetRequiredService<LoggedNotificationSender>());
+        services.AddNotificationFunctions(configuration);
         services.AddLicensingFunctions(configuration);
 
         return services;

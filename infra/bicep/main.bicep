@@ -23,6 +23,9 @@ param authAudience string = 'api://healthserverless'
 @description('Origins of the citizen and staff portals a browser may call the API from (the Function App\'s CORS), e.g. https://portal.example.gov.cn; none by default. The local host applies the same rule from LocalHost:Cors:AllowedOrigins.')
 param corsAllowedOrigins string[] = []
 
+@description('The signed notification webhook URL (https); empty: none. Create Key Vault secret notification-webhook-secret first; see docs/operations.md, "Notifications".')
+param notificationWebhookUrl string = ''
+
 @description('Partners, one Service Bus subscription each; see docs/operations.md, "Onboarding a partner pharmacy".')
 param partners partner[] = []
 
@@ -62,7 +65,7 @@ var storeContainers = loadJsonContent('store-containers.json')
 var databaseName = 'healthserverless'
 
 // Topics events leave the system on (DESIGN.md section 5).
-var topicNames = ['prescriptions', 'alerts']
+var topicNames = ['prescriptions', 'alerts', 'notifications']
 
 module identity 'modules/identity.bicep' = {
   name: 'identity'
@@ -167,6 +170,7 @@ module functionApp 'modules/functionApp.bicep' = {
     authAudience: authAudience
     corsAllowedOrigins: corsAllowedOrigins
     maximumInstanceCount: maximumInstanceCount
+    notificationWebhookUrl: notificationWebhookUrl
   }
   // The host needs its storage, telemetry and data roles from its first start.
   dependsOn: [roles]

@@ -15,8 +15,8 @@ type partner = {
   @description('Object id of the partner\'s service principal (an app registration in its tenant or ours); given Azure Service Bus Data Receiver on this subscription only. Empty: no access yet.')
   principalId: string?
 
-  @description('Topic the subscription is on. Default prescriptions.')
-  topic: ('prescriptions' | 'alerts')?
+  @description('Topic the subscription is on. Default prescriptions; the city\'s SMS / WeChat gateway reads notifications.')
+  topic: ('prescriptions' | 'alerts' | 'notifications')?
 }
 
 @export()

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using HealthServerless.Core.Booking;
 using HealthServerless.Core.Common;
 using HealthServerless.Core.Identity;
+using HealthServerless.Core.Notifications;
 using HealthServerless.Core.Storage;
 using HealthServerless.Sqlite;
 using HealthServerless.Testing;
@@ -82,14 +83,17 @@ public sealed class CoreWorld : IAsyncDisposable
         Directory.Delete(_folder, recursive: true);
     }
 
+    /// <summary>Records what a use case sends, rendering it so a missing value fails the test; the real port is tested in Notifications/.</summary>
     public sealed class RecordingSender : INotificationSender
     {
-        public System.Collections.Concurrent.ConcurrentQueue<(string CodeId, string Template, IReadOnlyDictionary<string, string> Values)> Sent { get; } = new();
+        public System.Collections.Concurrent.ConcurrentQueue<NotificationMessage> Sent { get; } = new();
 
-        public Task SendAsync(string codeId, string messageTemplate, IReadOnlyDictionary<string, string> values, CancellationToken cancellationToken)
+        public Task<string> SendAsync(NotificationMessage message, CancellationToken cancellationToken = default)
         {
-            Sent.Enqueue((codeId, messageTemplate, values));
-            return Task.CompletedTask;
+            ArgumentNullException.ThrowIfNull(message);
+            NotificationTemplates.Render(message.Template, message.Values);
+            Sent.Enqueue(message);
+            return Task.FromResult(NotificationCentre.NotificationId(message.Recipient, message.Key));
         }
     }
 }

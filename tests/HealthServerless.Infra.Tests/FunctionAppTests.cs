@@ -161,6 +161,17 @@ public sealed class FunctionAppTests
     }
 
     [Fact]
+    public void The_notification_webhook_is_off_by_default_and_its_secret_is_a_key_vault_reference_when_on()
+    {
+        var withWebhook = AppSettingsOf(Assert.Single(ArmTemplate.Compiled.Deploy("Microsoft.Web/sites",
+            new Dictionary<string, JsonNode?> { ["notificationWebhookUrl"] = JsonValue.Create("https://gateway.example.cn/notifications") })));
+
+        Assert.DoesNotContain(AppSettings.Keys, k => k.StartsWith("Notifications__", StringComparison.Ordinal));
+        Assert.Equal("https://gateway.example.cn/notifications", withWebhook["Notifications__Webhook__Url"]);
+        Assert.Equal($"@Microsoft.KeyVault(VaultName={Vault};SecretName=notification-webhook-secret)", withWebhook["Notifications__Webhook__Secret"]);
+    }
+
+    [Fact]
     public void Certificate_signing_keys_come_from_key_vault_secrets_through_key_vault_references()
     {
         Assert.Equal($"@Microsoft.KeyVault(VaultName={Vault};SecretName=licensing-certificate-signing-cert1)", AppSettings["Licensing__CertificateSigningKeys__cert1"]);

@@ -49,8 +49,8 @@ public sealed class RoleTests
     {
         var senders = AppRoles.Where(r => Samples.RoleOf(r) == "Azure Service Bus Data Sender").Select(r => r.Text("scope")!).ToList();
 
-        Assert.Equal(2, senders.Count);
-        Assert.All(senders, scope => Assert.Matches("/topics/(prescriptions|alerts)$", scope));
+        Assert.Equal(3, senders.Count);
+        Assert.All(senders, scope => Assert.Matches("/topics/(prescriptions|alerts|notifications)$", scope));
     }
 
     [Fact]

@@ -16,14 +16,17 @@ internal static class Samples
 
     public const string CdcPrincipal = "22222222-2222-2222-2222-222222222222";
 
-    /// <summary>Two pharmacies (one not yet given access) on prescriptions and one alerts consumer.</summary>
+    public const string GatewayPrincipal = "33333333-3333-3333-3333-333333333333";
+
+    /// <summary>Two pharmacies (one not yet given access) on prescriptions, one alerts consumer and the city's notification gateway.</summary>
     public static IReadOnlyDictionary<string, JsonNode?> WithPartners { get; } = new Dictionary<string, JsonNode?>
     {
         ["partners"] = JsonNode.Parse($$"""
             [
               { "name": "pharmacy-001", "filter": "partnerid = 'pharmacy-001'", "principalId": "{{Pharmacy1Principal}}" },
               { "name": "pharmacy-002", "filter": "partnerid = 'pharmacy-002'" },
-              { "name": "cdc-east", "filter": "region = 'east'", "principalId": "{{CdcPrincipal}}", "topic": "alerts" }
+              { "name": "cdc-east", "filter": "region = 'east'", "principalId": "{{CdcPrincipal}}", "topic": "alerts" },
+              { "name": "city-gateway", "filter": "recipientkind IN ('healthcode', 'subject')", "principalId": "{{GatewayPrincipal}}", "topic": "notifications" }
             ]
             """),
     };

@@ -54,6 +54,9 @@ param authAudience string
 @description('Browser origins allowed to call the API (the portals); the platform answers preflights and adds no CORS header for any other origin.')
 param corsAllowedOrigins string[]
 
+@description('The signed notification webhook (Notifications__Webhook__Url); empty: no webhook. Its secret is Key Vault secret notification-webhook-secret.')
+param notificationWebhookUrl string = ''
+
 @description('Most instances Flex Consumption scales out to: the ceiling on spend and on load put on Cosmos DB.')
 @minValue(1)
 @maxValue(1000)
@@ -99,6 +102,15 @@ var certificateSigningKeySettings = [
   for kid in certificateKeys.signingKeyIds: {
     name: 'Licensing__CertificateSigningKeys__${kid}'
     value: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=licensing-certificate-signing-${kid})'
+  }
+]
+
+// The notification webhook, when one is configured: its HMAC secret by Key Vault reference, like the keys above.
+var notificationWebhookSettings = empty(notificationWebhookUrl) ? [] : [
+  { name: 'Notifications__Webhook__Url', value: notificationWebhookUrl }
+  {
+    name: 'Notifications__Webhook__Secret'
+    value: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=notification-webhook-secret)'
   }
 ]
 
@@ -183,7 +195,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'ServiceBus__FullyQualifiedNamespace', value: serviceBusFullyQualifiedNamespace }
         { name: 'Auth__Authority', value: authAuthority }
         { name: 'Auth__Audience', value: authAudience }
-      ], identitySecretSettings, identityEncryptionKeySettings, identityQrSigningKeySettings, certificateKeySettings, certificateSigningKeySettings)
+      ], identitySecretSettings, identityEncryptionKeySettings, identityQrSigningKeySettings, certificateKeySettings, certificateSigningKeySettings, notificationWebhookSettings)
     }
   }
 

@@ -1,4 +1,5 @@
 using HealthServerless.Core.Common;
+using HealthServerless.Core.Notifications;
 using HealthServerless.Core.Identity;
 using HealthServerless.Core.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,11 +10,12 @@ public static class BookingServiceCollectionExtensions
 {
     /// <summary>
     /// Appointments: schedules, booking, the front desk, seat release, reminders, and their
-    /// containers. Needs Identity (added here) and the app's <see cref="INotificationSender"/>.
+    /// containers. Adds Identity and Notifications; the app registers their keys and event port.
     /// </summary>
     public static IServiceCollection AddBooking(this IServiceCollection services)
     {
         services.AddIdentity();
+        services.AddNotifications();
         services.AddStoreContainers(BookingContainers.All);
         services.AddOptions<BookingOptions>().BindConfiguration(BookingOptions.Section);
         services.AddSingleton<ScheduleService>();

@@ -1,4 +1,5 @@
 using HealthServerless.Core.Common;
+using HealthServerless.Core.Notifications;
 using HealthServerless.Core.Storage;
 using Microsoft.Extensions.Options;
 
@@ -7,16 +8,11 @@ namespace HealthServerless.Core.Booking;
 /// <summary>A reminder to send: which booking, which moment ("evening-before" or "hour-before").</summary>
 public sealed record ReminderDue(string CodeId, string BookingId, string Moment);
 
-/// <summary>Sends a message to a resident (SMS or app push on Azure; recorded and logged, masked, on one machine).</summary>
-public interface INotificationSender
-{
-    Task SendAsync(string codeId, string messageTemplate, IReadOnlyDictionary<string, string> values, CancellationToken cancellationToken);
-}
-
 /// <summary>
 /// Booking reminders the evening before and an hour before. A timer finds what is due and
-/// queues it; the queue function sends it once: the reminder record is created only if
-/// absent, so a message delivered twice (queues deliver at least once) is sent once.
+/// queues it; the queue function sends it once: the notification id is stable per booking and
+/// moment, and the reminder record (written after the send, so a crash in between is retried)
+/// stops a message delivered twice (queues deliver at least once) before it renders again.
 /// </summary>
 public sealed class ReminderService(IDocumentStore store, INotificationSender sender, IOptions<BookingOptions> options, TimeProvider time)
 {
@@ -86,21 +82,24 @@ public sealed class ReminderService(IDocumentStore store, INotificationSender se
             return false; // Cancelled or already used since it was queued.
         }
 
-        var claimed = await store.CreateAsync(BookingContainers.Reminders, reminder.BookingId, reminder.Moment,
-            new ReminderRecord(reminder.BookingId, reminder.Moment, time.GetUtcNow()), cancellationToken);
-        if (!claimed.Succeeded)
+        if (await store.ReadAsync(BookingContainers.Reminders, reminder.BookingId, reminder.Moment, cancellationToken) is { Outcome: ReadOutcome.Found })
         {
             return false;
         }
 
-        await sender.SendAsync(reminder.CodeId, "booking-reminder", new Dictionary<string, string>
-        {
-            ["moment"] = reminder.Moment,
-            ["department"] = booking.Value.Department,
-            ["physician"] = booking.Value.PhysicianName,
-            ["start"] = $"{BusinessTime.DateKey(booking.Value.Date)} {booking.Value.Start:HH\\:mm}",
-            ["visitNumber"] = booking.Value.VisitNumber.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        }, cancellationToken);
-        return true;
+        await sender.SendAsync(new NotificationMessage(
+            NotificationRecipient.HealthCode(reminder.CodeId),
+            reminder.Moment == HourBefore ? NotificationTemplates.BookingReminderHourBefore : NotificationTemplates.BookingReminderEveningBefore,
+            $"booking-reminder:{reminder.BookingId}:{reminder.Moment}",
+            new Dictionary<string, string>
+            {
+                ["department"] = booking.Value.Department,
+                ["date"] = BusinessTime.DateKey(booking.Value.Date),
+                ["time"] = booking.Value.Start.ToString("HH\\:mm", System.Globalization.CultureInfo.InvariantCulture),
+                ["visitNumber"] = booking.Value.VisitNumber.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            }), cancellationToken);
+        var claimed = await store.CreateAsync(BookingContainers.Reminders, reminder.BookingId, reminder.Moment,
+            new ReminderRecord(reminder.BookingId, reminder.Moment, time.GetUtcNow()), cancellationToken);
+        return claimed.Succeeded;
     }
 }

@@ -11,5 +11,8 @@ public static class EventTopics
 
     public const string Alerts = "alerts";
 
-    public static IReadOnlyList<string> All { get; } = [Prescriptions, Alerts];
+    /// <summary>Every notification (<c>city.health.notification.created</c>), for the city's SMS / WeChat gateway.</summary>
+    public const string Notifications = "notifications";
+
+    public static IReadOnlyList<string> All { get; } = [Prescriptions, Alerts, Notifications];
 }

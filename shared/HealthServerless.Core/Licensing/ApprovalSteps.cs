@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using HealthServerless.Core.Booking;
 using HealthServerless.Core.Common;
+using HealthServerless.Core.Notifications;
 using HealthServerless.Core.Telemetry;
 using Microsoft.Extensions.Options;
 
@@ -132,7 +133,11 @@ public sealed class ApprovalSteps(
             values["certificateNumber"] = certificate;
         }
 
-        await notifications.SendAsync(application.Recipient, "licence-decided", values, cancellationToken);
+        // To the account that applied (it may have applied for a resident's code it acts for).
+        await notifications.SendAsync(new NotificationMessage(
+            NotificationRecipient.Subject(application.ApplicantSubject),
+            application.Status == ApplicationStatus.Licensed ? NotificationTemplates.LicenceLicensed : NotificationTemplates.LicenceRejected,
+            $"licence-decided:{number}", values), cancellationToken);
     }
 
     private async Task<bool> ClockEventAsync(string number, int seq, bool escalate, CancellationToken cancellationToken)
@@ -157,13 +162,16 @@ public sealed class ApprovalSteps(
 
         await applications.AfterChangeAsync(before, after, cancellationToken, rewriteQueue: true);
         var waiting = after.WaitingFor!.Value;
-        await notifications.SendAsync("role:" + LicenceTypes.RoleFor(waiting, after.Escalated(waiting)), escalate ? "licence-step-overdue" : "licence-step-reminder",
+        await notifications.SendAsync(new NotificationMessage(
+            NotificationRecipient.Role(LicenceTypes.RoleFor(waiting, after.Escalated(waiting))),
+            escalate ? NotificationTemplates.LicenceStepOverdue : NotificationTemplates.LicenceStepReminder,
+            $"licence-step:{number}:{seq}:{(escalate ? "overdue" : "reminder")}",
             new Dictionary<string, string>
             {
                 ["number"] = number,
                 ["step"] = waiting.ToString(),
-                ["dueAt"] = after.Clock(waiting)?.DueAt?.ToString("O", CultureInfo.InvariantCulture) ?? string.Empty,
-            }, cancellationToken);
+                ["dueAt"] = after.Clock(waiting)?.DueAt?.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) ?? string.Empty,
+            }), cancellationToken);
         return true;
     }
 

@@ -1,4 +1,5 @@
 using HealthServerless.Core.Common;
+using HealthServerless.Core.Notifications;
 using HealthServerless.Core.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -9,11 +10,12 @@ public static class LicensingServiceCollectionExtensions
     /// <summary>
     /// Online licensing: applications, decisions, the approval workflow's steps, certificates,
     /// the public registry, and their containers. The app registers the ports:
-    /// <see cref="IDocumentBlobs"/>, the <see cref="CertificateSigner"/> keys, notifications.
+    /// <see cref="IDocumentBlobs"/> and the <see cref="CertificateSigner"/> keys (Notifications is added here).
     /// </summary>
     public static IServiceCollection AddLicensing(this IServiceCollection services)
     {
         services.AddSharedCore();
+        services.AddNotifications();
         services.AddStoreContainers(LicensingContainers.All);
         services.AddOptions<LicensingOptions>().BindConfiguration(LicensingOptions.Section);
         services.AddSingleton<ApplicationRecords>();

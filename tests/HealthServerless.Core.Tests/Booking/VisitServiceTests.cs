@@ -1,5 +1,6 @@
 using HealthServerless.Core.Booking;
 using HealthServerless.Core.Common;
+using HealthServerless.Core.Notifications;
 
 namespace HealthServerless.Core.Tests.Booking;
 
@@ -82,7 +83,8 @@ public sealed class VisitServiceTests : IAsyncLifetime
         Assert.Equal(ReminderService.EveningBefore, due.Moment);
         Assert.True(first);
         Assert.False(second);
-        Assert.Single(_world.Notifications.Sent);
+        var sent = Assert.Single(_world.Notifications.Sent);
+        Assert.Equal((NotificationTemplates.BookingReminderEveningBefore, NotificationRecipient.HealthCode(code)), (sent.Template, sent.Recipient));
         Assert.Empty(await _world.Reminders.FindDueAsync(Ct));
         _world.SetShanghaiTime(12, 1, 7, 0);
         Assert.Equal(ReminderService.HourBefore, Assert.Single(await _world.Reminders.FindDueAsync(Ct)).Moment);

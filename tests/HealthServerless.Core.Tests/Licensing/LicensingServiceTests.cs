@@ -1,5 +1,6 @@
 using HealthServerless.Core.Common;
 using HealthServerless.Core.Licensing;
+using HealthServerless.Core.Notifications;
 using HealthServerless.Core.Storage;
 
 namespace HealthServerless.Core.Tests.Licensing;
@@ -218,6 +219,9 @@ public sealed class LicensingServiceTests : IAsyncDisposable
         Assert.Equal(["Created", "Submitted", "Reminded", "EscalatedToApprover", "Approve", "Approve"], approved.Application.History.Select(h => h.Action));
         Assert.Equal(2, _world.Notifications.Sent.Count);
         Assert.All(_world.Notifications.Sent, n => Assert.Equal(app.Number, n.Values["number"]));
+        Assert.Equal(
+            [(NotificationTemplates.LicenceStepReminder, NotificationRecipient.Role(Roles.Reviewer)), (NotificationTemplates.LicenceStepOverdue, NotificationRecipient.Role(Roles.Approver))],
+            _world.Notifications.Sent.Select(n => (n.Template, n.Recipient)));
         Assert.False(await Steps.RemindAsync(app.Number, plan.Seq, Ct)); // The application moved on.
     }
 

@@ -1,8 +1,7 @@
 using System.Net;
-using System.Text;
 using Azure.Storage.Queues;
-using HealthServerless.Functions.Platform.Notifications;
-using Microsoft.Extensions.DependencyInjection;
+using HealthServerless.Core.Notifications;
+using HealthServerless.EndToEnd.Tests.Notifications;
 
 namespace HealthServerless.EndToEnd.Tests.Booking;
 
@@ -13,29 +12,25 @@ public sealed class ReminderQueueTests(AppHost app) : IClassFixture<AppHost>
     public async Task A_reminder_queued_twice_reaches_the_citizen_once()
     {
         var api = new BookingApi(app);
+        var notifications = new NotificationsApi(app);
         var sessionId = (string)(await api.PublishAsync("D20", "2026-12-01", capacity: 5, onsite: 0))["sessionId"]!;
         var code = await api.RegisterAsync("erin", 4242);
         using var erin = app.Client(app.Token("erin", "citizen"));
         var booking = await api.ReadAsync(await api.BookAsync(erin, code, sessionId), HttpStatusCode.Created);
-        var queue = new QueueClient(app.Settings["Storage:ConnectionString"], "booking-reminders");
-        await queue.CreateIfNotExistsAsync(cancellationToken: TestContext.Current.CancellationToken);
-        var message = Convert.ToBase64String(Encoding.UTF8.GetBytes($$"""{"codeId":"{{code}}","bookingId":"{{booking["bookingId"]}}","moment":"evening-before"}"""));
-        var sent = app.Host.Services.GetRequiredService<LoggedNotificationSender>();
 
-        await queue.SendMessageAsync(message, TestContext.Current.CancellationToken);
-        await queue.SendMessageAsync(message, TestContext.Current.CancellationToken);
+        await notifications.QueueReminderAsync(code, (string)booking["bookingId"]!, times: 2);
 
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while ((await queue.GetPropertiesAsync(TestContext.Current.CancellationToken)).Value.ApproximateMessagesCount > 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(100, TestContext.Current.CancellationToken);
-        }
-
-        // Both messages were consumed (deleted after success); one reminder went out.
-        Assert.Equal(0, (await queue.GetPropertiesAsync(TestContext.Current.CancellationToken)).Value.ApproximateMessagesCount);
-        var reminder = Assert.Single(sent.Sent, s => s.CodeId == code);
-        Assert.Equal("booking-reminder", reminder.Template);
-        Assert.Equal("evening-before", reminder.Values["moment"]);
+        // Both messages were consumed (deleted after success); one reminder is in erin's inbox and left as one event.
+        var inbox = await NotificationsApi.ListAsync(erin);
+        var reminder = Assert.Single(inbox["items"]!.AsArray())!;
+        Assert.Equal(NotificationTemplates.BookingReminderEveningBefore, (string)reminder["template"]!);
+        Assert.Contains("就诊序号", (string)reminder["body"]!, StringComparison.Ordinal);
+        // The two deliveries may run at once and both publish the unpublished entry: at least
+        // once, under one id, which the gateway de-duplicates by (Service Bus drops the copy itself).
+        var published = (await notifications.PublishedAsync()).DistinctBy(e => e.Event.Id).Single();
+        Assert.Equal((string)reminder["id"]!, published.Event.Id);
+        Assert.Equal(NotificationCentre.EventType, published.Event.Type);
+        Assert.Equal(code, published.Event.Data.GetProperty("recipient").GetProperty("id").GetString());
         Assert.False(await new QueueClient(app.Settings["Storage:ConnectionString"], "booking-reminders-poison").ExistsAsync(TestContext.Current.CancellationToken));
     }
 }

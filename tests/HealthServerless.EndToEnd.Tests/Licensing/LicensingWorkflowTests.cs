@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using HealthServerless.Core.Licensing;
+using HealthServerless.EndToEnd.Tests.Notifications;
 
 namespace HealthServerless.EndToEnd.Tests.Licensing;
 
@@ -163,6 +164,17 @@ public sealed class LicensingWorkflowTests(LicensingHost host) : IClassFixture<L
 
         Assert.Equal("approver", (string?)escalated["waitingForRole"]);
         Assert.Equal(["Created", "Submitted", "Reminded", "EscalatedToApprover", "Approve", "Approve", "CertificateIssued", "Licensed"], LicensingApi.Actions(licensed));
+
+        // The reviewers were reminded and the approvers told it is overdue, in their roles' inboxes; the applicant hears the decision.
+        using var reviewerHttp = host.Client(_api.Reviewer());
+        using var approverInbox = host.Client(_api.Approver("approver-3"));
+        using var applicantHttp = host.Client(applicant);
+        var reminder = await NotificationsApi.WaitForAsync(reviewerHttp, "licence-step-reminder", number);
+        var overdue = await NotificationsApi.WaitForAsync(approverInbox, "licence-step-overdue", number);
+        var decided = await NotificationsApi.WaitForAsync(applicantHttp, "licence-licensed", number);
+        Assert.Equal("reviewer", (string?)reminder["forRole"]);
+        Assert.Equal("approver", (string?)overdue["forRole"]);
+        Assert.Contains((string)licensed["certificateNumber"]!, (string)decided["body"]!, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,0 +1,91 @@
+using System.Text.RegularExpressions;
+
+namespace HealthServerless.Core.Notifications;
+
+/// <summary>
+/// A message's wording in Chinese (zh-CN): a title and a body with <c>{placeholders}</c>.
+/// <see cref="Wording"/> turns a machine value into words (e.g. step <c>Review</c> → 审查), so
+/// senders pass stable values and the catalogue owns the language.
+/// </summary>
+public sealed record NotificationTemplate(string Name, string Title, string Body, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? Wording = null)
+{
+    public IReadOnlyList<string> Placeholders { get; } =
+        [.. NotificationTemplates.PlaceholderPattern().Matches(Title + Body).Select(m => m.Groups[1].Value).Distinct(StringComparer.Ordinal)];
+}
+
+/// <summary>A message rendered for its recipient.</summary>
+public sealed record RenderedNotification(string Template, string Title, string Body);
+
+/// <summary>
+/// Every message the app sends, declared once. Texts never hold a resident's name, ID number
+/// or mobile number: they travel to the gateway and an SMS provider.
+/// </summary>
+public static partial class NotificationTemplates
+{
+    public const string BookingReminderEveningBefore = "booking-reminder-evening-before";
+    public const string BookingReminderHourBefore = "booking-reminder-hour-before";
+    public const string LicenceLicensed = "licence-licensed";
+    public const string LicenceRejected = "licence-rejected";
+    public const string LicenceStepReminder = "licence-step-reminder";
+    public const string LicenceStepOverdue = "licence-step-overdue";
+
+    private static readonly IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> StepWording =
+        new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal)
+        {
+            ["step"] = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["Review"] = "材料审查",
+                ["Resubmission"] = "补正材料",
+                ["Inspection"] = "现场核查",
+                ["Approval"] = "审批",
+            },
+        };
+
+    public static IReadOnlyDictionary<string, NotificationTemplate> All { get; } = new NotificationTemplate[]
+    {
+        new(BookingReminderEveningBefore, "就诊提醒",
+            "您预约的{department}号源将于明天（{date}）{time}开始，就诊序号{visitNumber}。请携带有效证件按时到院签到。"),
+        new(BookingReminderHourBefore, "就诊提醒",
+            "您预约的{department}号源将于今天{time}开始，就诊序号{visitNumber}。请提前到院签到，如不能前往请及时取消。"),
+        new(LicenceLicensed, "执业许可已批准",
+            "您的执业许可申请{number}已获批准，电子证照编号{certificateNumber}。"),
+        new(LicenceRejected, "执业许可未获批准",
+            "您的执业许可申请{number}未获批准，请登录查看审查意见。"),
+        new(LicenceStepReminder, "待办提醒",
+            "执业许可申请{number}正在等待{step}，办理时限至{dueAt}，请及时处理。", StepWording),
+        new(LicenceStepOverdue, "超期督办",
+            "执业许可申请{number}的{step}已超过办理时限（{dueAt}），已升级督办。", StepWording),
+    }.ToDictionary(t => t.Name, StringComparer.Ordinal);
+
+    /// <summary>
+    /// Fills in <paramref name="template"/>; an unknown template or a missing value is a
+    /// programming error (<see cref="ArgumentException"/>), found by the first test that sends it.
+    /// </summary>
+    public static RenderedNotification Render(string template, IReadOnlyDictionary<string, string> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (!All.TryGetValue(template, out var entry))
+        {
+            throw new ArgumentException($"No notification template '{template}'.", nameof(template));
+        }
+
+        var missing = entry.Placeholders.Where(p => !values.ContainsKey(p)).ToList();
+        if (missing.Count > 0)
+        {
+            throw new ArgumentException($"Template '{template}' needs {string.Join(", ", missing)}.", nameof(values));
+        }
+
+        return new RenderedNotification(template, Fill(entry, entry.Title, values), Fill(entry, entry.Body, values));
+    }
+
+    private static string Fill(NotificationTemplate entry, string text, IReadOnlyDictionary<string, string> values) =>
+        PlaceholderPattern().Replace(text, m =>
+        {
+            var name = m.Groups[1].Value;
+            var value = values[name];
+            return entry.Wording?.GetValueOrDefault(name)?.GetValueOrDefault(value) ?? value;
+        });
+
+    [GeneratedRegex("\\{([A-Za-z][A-Za-z0-9]*)\\}")]
+    internal static partial Regex PlaceholderPattern();
+}
