@@ -17,6 +17,15 @@ public sealed class DurableSidecar : IAsyncDisposable
 {
     private static readonly TimeSpan PollingInterval = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long a message the backend took stays invisible in its queue: after a crash, the longest a
+    /// workflow waits for what the killed process held (docs/decisions/009). Safe because every work
+    /// item handed out is renewed every <see cref="RenewEvery"/>, well within it.
+    /// </summary>
+    public static readonly TimeSpan VisibilityTimeout = TimeSpan.FromSeconds(20);
+
+    public static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(5);
+
     private readonly WebApplication _host;
 
     private readonly LocalOrchestrationService _service;
@@ -40,6 +49,11 @@ public sealed class DurableSidecar : IAsyncDisposable
             // Idle queues are polled at most this far apart; the 30 s default makes a lone
             // approval step wait visibly on a quiet machine.
             MaxQueuePollingInterval = PollingInterval,
+            ControlQueueVisibilityTimeout = VisibilityTimeout,
+            WorkItemQueueVisibilityTimeout = VisibilityTimeout,
+            // The sidecar stops fetching at this many activities and then polls every 500 ms for a free
+            // slot; with the default 10, fifty workflows in flight queue behind that poll.
+            MaxConcurrentTaskActivityWorkItems = 100,
         });
         await service.CreateIfNotExistsAsync();
 
@@ -50,7 +64,7 @@ public sealed class DurableSidecar : IAsyncDisposable
         builder.Services.AddSingleton(loggerFactory);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
         builder.Services.AddGrpc();
-        var local = await LocalOrchestrationService.StartAsync(service);
+        var local = await LocalOrchestrationService.StartAsync(service, RenewEvery);
         builder.Services.AddSingleton<IOrchestrationService>(local);
         builder.Services.AddSingleton<IOrchestrationServiceClient>(service);
         builder.Services.AddSingleton<TaskHubGrpcServer>();
