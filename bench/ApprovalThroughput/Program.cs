@@ -105,7 +105,7 @@ Directory.Delete(folder, recursive: true);
 async Task<double> BareAsync()
 {
     using (var loggerFactory = LoggerFactory.Create(_ => { }))
-    await using (var sidecar = await DurableSidecar.StartAsync(azurite.ConnectionString, "barebench", loggerFactory, CancellationToken.None))
+    await using (var sidecar = await DurableSidecar.StartAsync(azurite.ConnectionString, "barebench", loggerFactory, new LocalHostOptions().DurableVisibilityTimeout, CancellationToken.None))
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
