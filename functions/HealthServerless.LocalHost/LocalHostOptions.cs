@@ -21,7 +21,7 @@ public sealed class LocalHostOptions
     /// longest a workflow waits for what the killed process held; the local host renews the lock of
     /// what it works on every quarter of it (docs/decisions/009).
     /// </summary>
-    public TimeSpan DurableVisibilityTimeout { get; set; } = TimeSpan.FromSeconds(20);
+    public TimeSpan DurableVisibilityTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Longest wait between polls of an idle queue (the Functions host's maxPollingInterval).</summary>
     public TimeSpan MaxQueuePollingInterval { get; set; } = TimeSpan.FromSeconds(2);
