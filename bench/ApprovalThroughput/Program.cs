@@ -60,8 +60,9 @@ var licensing = host.Services.GetRequiredService<LicensingService>();
 var client = host.Services.GetRequiredService<DurableTaskClient>();
 
 // Warm-up, unmeasured: the backend acquires its partition leases on the first work, the JIT compiles both paths.
-await Parallel.ForEachAsync(Enumerable.Range(0, concurrency), async (i, ct) => await BareAsync(ct));
-await Parallel.ForEachAsync(Enumerable.Range(-concurrency, concurrency), async (i, ct) => await ApproveAsync(i, ct));
+var warmUp = Math.Max(concurrency, 20);
+await Parallel.ForEachAsync(Enumerable.Range(0, warmUp), new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (i, ct) => await BareAsync(ct));
+await Parallel.ForEachAsync(Enumerable.Range(-warmUp, warmUp), new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (i, ct) => await ApproveAsync(i, ct));
 
 var bareA = await RunAsync((_, ct) => BareAsync(ct));
 var licence = await RunAsync(ApproveAsync);
