@@ -25,8 +25,8 @@ public sealed class LocalOrchestrationService : IOrchestrationService, IDisposab
 {
     private readonly IOrchestrationService _inner;
     private readonly CancellationTokenSource _draining = new();
-    private readonly ConcurrentDictionary<TaskOrchestrationWorkItem, Held> _heldOrchestrations = new(ReferenceEqualityComparer.Instance);
-    private readonly ConcurrentDictionary<TaskActivityWorkItem, Held> _heldActivities = new(ReferenceEqualityComparer.Instance);
+    private readonly ConcurrentDictionary<TaskOrchestrationWorkItem, HeldWorkItem> _heldOrchestrations = new(ReferenceEqualityComparer.Instance);
+    private readonly ConcurrentDictionary<TaskActivityWorkItem, HeldWorkItem> _heldActivities = new(ReferenceEqualityComparer.Instance);
     private readonly CancellationTokenSource _disposed = new();
     private readonly Task _renewing;
     private int _fetching;
@@ -131,7 +131,7 @@ public sealed class LocalOrchestrationService : IOrchestrationService, IDisposab
     public Task<TaskActivityWorkItem> LockNextTaskActivityWorkItem(TimeSpan receiveTimeout, CancellationToken cancellationToken) =>
         FetchAsync(token => _inner.LockNextTaskActivityWorkItem(receiveTimeout, token), _heldActivities, cancellationToken);
 
-    private async Task<T> FetchAsync<T>(Func<CancellationToken, Task<T>> lockNext, ConcurrentDictionary<T, Held> held, CancellationToken cancellationToken)
+    private async Task<T> FetchAsync<T>(Func<CancellationToken, Task<T>> lockNext, ConcurrentDictionary<T, HeldWorkItem> held, CancellationToken cancellationToken)
         where T : class
     {
         if (!_draining.IsCancellationRequested)
@@ -144,7 +144,7 @@ public sealed class LocalOrchestrationService : IOrchestrationService, IDisposab
                 if (workItem is not null)
                 {
                     // Counted before the fetch ends, so a drain never sees neither.
-                    held.TryAdd(workItem, new Held());
+                    held.TryAdd(workItem, new HeldWorkItem());
                     Touch();
                     return workItem;
                 }
@@ -189,7 +189,7 @@ public sealed class LocalOrchestrationService : IOrchestrationService, IDisposab
     }
 
     // Renewals stop before the work item ends: a renewal after the provider deleted its messages only logs noise.
-    private static async Task EndAsync<T>(ConcurrentDictionary<T, Held> held, T workItem, Func<Task> end)
+    private static async Task EndAsync<T>(ConcurrentDictionary<T, HeldWorkItem> held, T workItem, Func<Task> end)
         where T : notnull
     {
         if (held.TryGetValue(workItem, out var lease))
@@ -286,49 +286,4 @@ public sealed class LocalOrchestrationService : IOrchestrationService, IDisposab
         EndAsync(_heldOrchestrations, workItem, () => _inner.AbandonTaskOrchestrationWorkItemAsync(workItem));
 
     public Task<TaskActivityWorkItem> RenewTaskActivityWorkItemLockAsync(TaskActivityWorkItem workItem) => _inner.RenewTaskActivityWorkItemLockAsync(workItem);
-
-    /// <summary>A work item handed out: renewed until it ends, never both at once.</summary>
-#pragma warning disable CA1001 // A SemaphoreSlim whose AvailableWaitHandle is never read holds nothing to dispose.
-    private sealed class Held
-#pragma warning restore CA1001
-    {
-        private readonly SemaphoreSlim _gate = new(1, 1);
-        private bool _ended;
-
-        public async Task RenewAsync(Func<Task> renew)
-        {
-            await _gate.WaitAsync();
-            try
-            {
-                if (!_ended)
-                {
-                    await renew();
-                }
-            }
-#pragma warning disable CA1031 // A failed renewal is logged by the provider; the next one (or the message coming back) covers it.
-            catch (Exception)
-#pragma warning restore CA1031
-            {
-            }
-            finally
-            {
-                _gate.Release();
-            }
-        }
-
-        public async Task EndAsync(Func<Task> end)
-        {
-            await _gate.WaitAsync();
-            try
-            {
-                _ended = true;
-            }
-            finally
-            {
-                _gate.Release();
-            }
-
-            await end();
-        }
-    }
 }
