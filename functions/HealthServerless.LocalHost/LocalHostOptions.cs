@@ -19,6 +19,13 @@ public sealed class LocalHostOptions
     /// <summary>Durable Task hub on the storage account; one per app (tests use one per run).</summary>
     public string TaskHubName { get; set; } = "HealthServerless";
 
+    /// <summary>
+    /// How long a message the durable backend took stays invisible in its queue. After a crash, the
+    /// longest a workflow waits for what the killed process held; the local host renews the lock of
+    /// what it works on every quarter of it (docs/decisions/009).
+    /// </summary>
+    public TimeSpan DurableVisibilityTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Longest wait between polls of an idle queue (the Functions host's maxPollingInterval).</summary>
     public TimeSpan MaxQueuePollingInterval { get; set; } = TimeSpan.FromSeconds(2);
 

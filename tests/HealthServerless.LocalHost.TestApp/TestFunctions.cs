@@ -84,6 +84,11 @@ public sealed class RecordDecisionActivity(Observations observations) : TaskActi
             // Long enough for a test to stop the host while it runs.
             await Task.Delay(TimeSpan.FromSeconds(2));
         }
+        else if (input.EndsWith(":long", StringComparison.Ordinal))
+        {
+            // Several times a short visibility timeout, so the lock must be renewed while it runs.
+            await Task.Delay(TimeSpan.FromSeconds(4));
+        }
 
         observations.Events.Enqueue($"activity:{input}");
         return $"recorded {input}";

@@ -198,6 +198,32 @@ public sealed class TriggerTests(AzuriteFixture fixture) : IClassFixture<Azurite
         Assert.DoesNotContain(second.Services.GetRequiredService<Observations>().Events, e => e.StartsWith("activity:", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task An_activity_running_longer_than_the_visibility_timeout_runs_once_because_its_lock_is_renewed()
+    {
+        var taskHub = TestAppHost.NewTaskHub();
+        var settings = TestAppHost.Settings(fixture.Azurite, taskHub);
+        settings["LocalHost:DurableVisibilityTimeout"] = "00:00:01";
+        await using var host = await TestAppHost.StartAsync(settings);
+        var observations = host.Services.GetRequiredService<Observations>();
+        var client = host.Services.GetRequiredService<DurableTaskClient>();
+        var id = await client.ScheduleNewOrchestrationInstanceAsync(nameof(ApprovalOrchestrator), new ApprovalRequest("dave"), Ct);
+        await Eventually.ReturnsAsync<OrchestrationMetadata?>(
+            () => client.GetInstanceAsync(id, getInputsAndOutputs: true, Ct),
+            state => state?.SerializedCustomStatus?.Contains("waiting for decision", StringComparison.Ordinal) == true,
+            what: "the orchestration to wait");
+        await client.RaiseEventAsync(id, "Decision", "long", Ct);
+
+        var done = await client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, Deadline());
+        Assert.Equal("recorded dave:long", done.ReadOutputAs<string>());
+        Assert.Single(observations.Events, e => e == "activity:start:dave:long");
+        // Without renewal the message is visible again after a second and taken again, so the finished run
+        // cannot delete it (its pop receipt is stale): it stays in the queue to run once more.
+        await Task.Delay(TimeSpan.FromSeconds(1), Ct);
+        var left = await Queue(taskHub.ToLowerInvariant() + "-workitems").GetPropertiesAsync(Ct);
+        Assert.Equal(0, left.Value.ApproximateMessagesCount);
+    }
+
     /// <summary>Waits on the durable backend end with the test, or after a minute at the latest.</summary>
     private static CancellationToken Deadline() =>
         CancellationTokenSource.CreateLinkedTokenSource(Ct, new CancellationTokenSource(TimeSpan.FromMinutes(1)).Token).Token;

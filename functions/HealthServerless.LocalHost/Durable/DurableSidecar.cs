@@ -17,6 +17,7 @@ public sealed class DurableSidecar : IAsyncDisposable
 {
     private static readonly TimeSpan PollingInterval = TimeSpan.FromSeconds(1);
 
+
     private readonly WebApplication _host;
 
     private readonly LocalOrchestrationService _service;
@@ -30,7 +31,13 @@ public sealed class DurableSidecar : IAsyncDisposable
 
     public GrpcChannel Channel { get; }
 
-    public static async Task<DurableSidecar> StartAsync(string storageConnectionString, string taskHubName, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    /// <param name="visibilityTimeout">
+    /// How long a message the backend took stays invisible: after a crash, the longest a workflow waits
+    /// for what the killed process held (docs/decisions/009). Short is safe because every work item
+    /// handed out has its lock renewed every quarter of it (<see cref="LocalHostOptions.DurableVisibilityTimeout"/>).
+    /// </param>
+    public static async Task<DurableSidecar> StartAsync(
+        string storageConnectionString, string taskHubName, ILoggerFactory loggerFactory, TimeSpan visibilityTimeout, CancellationToken cancellationToken)
     {
         var service = new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
         {
@@ -40,6 +47,11 @@ public sealed class DurableSidecar : IAsyncDisposable
             // Idle queues are polled at most this far apart; the 30 s default makes a lone
             // approval step wait visibly on a quiet machine.
             MaxQueuePollingInterval = PollingInterval,
+            ControlQueueVisibilityTimeout = visibilityTimeout,
+            WorkItemQueueVisibilityTimeout = visibilityTimeout,
+            // The sidecar stops fetching at this many activities and then polls every 500 ms for a free
+            // slot; with the default 10, fifty workflows in flight queue behind that poll.
+            MaxConcurrentTaskActivityWorkItems = 100,
         });
         await service.CreateIfNotExistsAsync();
 
@@ -50,7 +62,7 @@ public sealed class DurableSidecar : IAsyncDisposable
         builder.Services.AddSingleton(loggerFactory);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
         builder.Services.AddGrpc();
-        var local = await LocalOrchestrationService.StartAsync(service);
+        var local = await LocalOrchestrationService.StartAsync(service, visibilityTimeout / 4);
         builder.Services.AddSingleton<IOrchestrationService>(local);
         builder.Services.AddSingleton<IOrchestrationServiceClient>(service);
         builder.Services.AddSingleton<TaskHubGrpcServer>();

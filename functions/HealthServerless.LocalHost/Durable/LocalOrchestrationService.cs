@@ -5,8 +5,12 @@ namespace HealthServerless.LocalHost.Durable;
 
 /// <summary>
 /// The orchestration service as the sidecar's dispatchers see it. It differs from the provider
-/// underneath in two ways, both about stopping:
+/// underneath in three ways, about crashes and stopping (docs/decisions/009):
 /// <list type="bullet">
+/// <item>It renews the lock of every work item it handed out (<see cref="RenewHeldAsync"/>), as the
+/// Durable Task Framework's own dispatchers do and the sidecar's do not. So the queues' visibility
+/// timeout can be short — what a killed process held is visible again within seconds — without a
+/// message coming back while it is still being processed.</item>
 /// <item>The local host starts and stops it, not the dispatcher: the dispatcher's StartAsync does
 /// nothing and StopAsync runs once. Otherwise a host stopped before any worker connected makes the
 /// Azure Storage provider's StopAsync throw on a thread-pool thread, which ends the process.</item>
@@ -21,20 +25,62 @@ public sealed class LocalOrchestrationService : IOrchestrationService, IDisposab
 {
     private readonly IOrchestrationService _inner;
     private readonly CancellationTokenSource _draining = new();
-    private readonly ConcurrentDictionary<TaskOrchestrationWorkItem, byte> _heldOrchestrations = new(ReferenceEqualityComparer.Instance);
-    private readonly ConcurrentDictionary<TaskActivityWorkItem, byte> _heldActivities = new(ReferenceEqualityComparer.Instance);
+    private readonly ConcurrentDictionary<TaskOrchestrationWorkItem, HeldWorkItem> _heldOrchestrations = new(ReferenceEqualityComparer.Instance);
+    private readonly ConcurrentDictionary<TaskActivityWorkItem, HeldWorkItem> _heldActivities = new(ReferenceEqualityComparer.Instance);
+    private readonly CancellationTokenSource _disposed = new();
+    private readonly Task _renewing;
     private int _fetching;
     private long _lastWork = Environment.TickCount64;
     private readonly Lock _stopLock = new();
     private Task? _stopping;
 
-    private LocalOrchestrationService(IOrchestrationService inner) => _inner = inner;
+    private LocalOrchestrationService(IOrchestrationService inner, TimeSpan renewEvery)
+    {
+        _inner = inner;
+        _renewing = RenewLoopAsync(renewEvery, _disposed.Token);
+    }
 
-    public static async Task<LocalOrchestrationService> StartAsync(IOrchestrationService inner)
+    /// <summary>Starts the provider and renews the locks of the work items it hands out every <paramref name="renewEvery"/>.</summary>
+    public static async Task<LocalOrchestrationService> StartAsync(IOrchestrationService inner, TimeSpan renewEvery)
     {
         ArgumentNullException.ThrowIfNull(inner);
         await inner.StartAsync();
-        return new LocalOrchestrationService(inner);
+        return new LocalOrchestrationService(inner, renewEvery);
+    }
+
+    /// <summary>How many work items are handed out now (orchestrations, activities).</summary>
+    public (int Orchestrations, int Activities) HeldCount => (_heldOrchestrations.Count, _heldActivities.Count);
+
+    /// <summary>
+    /// Extends the lock of every work item still held, so its queue messages stay invisible while the
+    /// worker is on them. One at a time per work item: a renewal never races the same item's completion.
+    /// </summary>
+    public async Task RenewHeldAsync()
+    {
+        foreach (var (workItem, held) in _heldOrchestrations)
+        {
+            await held.RenewAsync(() => _inner.RenewTaskOrchestrationWorkItemLockAsync(workItem));
+        }
+
+        foreach (var (workItem, held) in _heldActivities)
+        {
+            await held.RenewAsync(() => _inner.RenewTaskActivityWorkItemLockAsync(workItem));
+        }
+    }
+
+    private async Task RenewLoopAsync(TimeSpan every, CancellationToken stopped)
+    {
+        using var timer = new PeriodicTimer(every);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stopped))
+            {
+                await RenewHeldAsync();
+            }
+        }
+        catch (OperationCanceledException) when (stopped.IsCancellationRequested)
+        {
+        }
     }
 
     // A finished work item sends messages the provider fetches within its polling interval.
@@ -71,7 +117,7 @@ public sealed class LocalOrchestrationService : IOrchestrationService, IDisposab
 
         foreach (var orchestration in _heldOrchestrations.Keys)
         {
-            await _inner.AbandonTaskOrchestrationWorkItemAsync(orchestration);
+            await AbandonTaskOrchestrationWorkItemAsync(orchestration);
             await ReleaseTaskOrchestrationWorkItemAsync(orchestration);
             abandoned++;
         }
@@ -85,7 +131,7 @@ public sealed class LocalOrchestrationService : IOrchestrationService, IDisposab
     public Task<TaskActivityWorkItem> LockNextTaskActivityWorkItem(TimeSpan receiveTimeout, CancellationToken cancellationToken) =>
         FetchAsync(token => _inner.LockNextTaskActivityWorkItem(receiveTimeout, token), _heldActivities, cancellationToken);
 
-    private async Task<T> FetchAsync<T>(Func<CancellationToken, Task<T>> lockNext, ConcurrentDictionary<T, byte> held, CancellationToken cancellationToken)
+    private async Task<T> FetchAsync<T>(Func<CancellationToken, Task<T>> lockNext, ConcurrentDictionary<T, HeldWorkItem> held, CancellationToken cancellationToken)
         where T : class
     {
         if (!_draining.IsCancellationRequested)
@@ -98,7 +144,7 @@ public sealed class LocalOrchestrationService : IOrchestrationService, IDisposab
                 if (workItem is not null)
                 {
                     // Counted before the fetch ends, so a drain never sees neither.
-                    held.TryAdd(workItem, 0);
+                    held.TryAdd(workItem, new HeldWorkItem());
                     Touch();
                     return workItem;
                 }
@@ -123,11 +169,17 @@ public sealed class LocalOrchestrationService : IOrchestrationService, IDisposab
         return null!;
     }
 
-    public async Task CompleteTaskActivityWorkItemAsync(TaskActivityWorkItem workItem, TaskMessage responseMessage)
+    public Task CompleteTaskActivityWorkItemAsync(TaskActivityWorkItem workItem, TaskMessage responseMessage) =>
+        EndActivityAsync(workItem, () => _inner.CompleteTaskActivityWorkItemAsync(workItem, responseMessage));
+
+    public Task AbandonTaskActivityWorkItemAsync(TaskActivityWorkItem workItem) =>
+        EndActivityAsync(workItem, () => _inner.AbandonTaskActivityWorkItemAsync(workItem));
+
+    private async Task EndActivityAsync(TaskActivityWorkItem workItem, Func<Task> end)
     {
         try
         {
-            await _inner.CompleteTaskActivityWorkItemAsync(workItem, responseMessage);
+            await EndAsync(_heldActivities, workItem, end);
         }
         finally
         {
@@ -136,16 +188,17 @@ public sealed class LocalOrchestrationService : IOrchestrationService, IDisposab
         }
     }
 
-    public async Task AbandonTaskActivityWorkItemAsync(TaskActivityWorkItem workItem)
+    // Renewals stop before the work item ends: a renewal after the provider deleted its messages only logs noise.
+    private static async Task EndAsync<T>(ConcurrentDictionary<T, HeldWorkItem> held, T workItem, Func<Task> end)
+        where T : notnull
     {
-        try
+        if (held.TryGetValue(workItem, out var lease))
         {
-            await _inner.AbandonTaskActivityWorkItemAsync(workItem);
+            await lease.EndAsync(end);
         }
-        finally
+        else
         {
-            _heldActivities.TryRemove(workItem, out _);
-            Touch();
+            await end();
         }
     }
 
@@ -182,7 +235,13 @@ public sealed class LocalOrchestrationService : IOrchestrationService, IDisposab
         }
     }
 
-    public void Dispose() => _draining.Dispose();
+    public void Dispose()
+    {
+        _disposed.Cancel();
+        _renewing.Wait(TimeSpan.FromSeconds(5));
+        _disposed.Dispose();
+        _draining.Dispose();
+    }
 
     public int TaskOrchestrationDispatcherCount => _inner.TaskOrchestrationDispatcherCount;
 
@@ -220,9 +279,11 @@ public sealed class LocalOrchestrationService : IOrchestrationService, IDisposab
         IList<TaskMessage> timerMessages,
         TaskMessage continuedAsNewMessage,
         OrchestrationState orchestrationState) =>
-        _inner.CompleteTaskOrchestrationWorkItemAsync(workItem, newOrchestrationRuntimeState, outboundMessages, orchestratorMessages, timerMessages, continuedAsNewMessage, orchestrationState);
+        EndAsync(_heldOrchestrations, workItem, () => _inner.CompleteTaskOrchestrationWorkItemAsync(
+            workItem, newOrchestrationRuntimeState, outboundMessages, orchestratorMessages, timerMessages, continuedAsNewMessage, orchestrationState));
 
-    public Task AbandonTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) => _inner.AbandonTaskOrchestrationWorkItemAsync(workItem);
+    public Task AbandonTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) =>
+        EndAsync(_heldOrchestrations, workItem, () => _inner.AbandonTaskOrchestrationWorkItemAsync(workItem));
 
     public Task<TaskActivityWorkItem> RenewTaskActivityWorkItemLockAsync(TaskActivityWorkItem workItem) => _inner.RenewTaskActivityWorkItemLockAsync(workItem);
 }

@@ -45,10 +45,9 @@ public static partial class HttpTriggerEndpoints
         }
 
         var bindingData = http.Request.RouteValues.ToDictionary(v => v.Key, v => (object?)v.Value?.ToString(), StringComparer.OrdinalIgnoreCase);
-        using var context = new LocalFunctionContext(function, http.RequestServices, bindingData, Bind, http.RequestAborted);
-        context.Items[HttpContextKey] = http;
         // As under the Functions host, the request's services are the invocation's.
-        http.RequestServices = context.InstanceServices;
+        using var context = LocalFunctionContext.InRequestScope(function, http.RequestServices, bindingData, Bind, http.RequestAborted);
+        context.Items[HttpContextKey] = http;
         try
         {
             await invoker.InvokeAsync(context);

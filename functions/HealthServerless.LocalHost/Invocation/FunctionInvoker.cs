@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Reflection;
 using System.Runtime.ExceptionServices;
 using HealthServerless.LocalHost.Catalog;
@@ -10,9 +11,18 @@ namespace HealthServerless.LocalHost.Invocation;
 /// bound by the trigger, the way the worker does (instance methods get a new instance of their
 /// class per invocation, constructed from the invocation's scoped services).
 /// </summary>
-public sealed class FunctionInvoker(WorkerPipeline pipeline)
+public sealed class FunctionInvoker
 {
-    private readonly FunctionExecutionDelegate _pipeline = pipeline.Build(context => CallFunctionAsync((LocalFunctionContext)context));
+    private readonly FunctionExecutionDelegate _pipeline;
+
+    // What reflection finds about a function is found once, not on every invocation.
+    private readonly ConcurrentDictionary<LocalFunction, Call> _calls = new();
+
+    public FunctionInvoker(WorkerPipeline pipeline)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        _pipeline = pipeline.Build(context => CallFunctionAsync((LocalFunctionContext)context));
+    }
 
     /// <summary>Runs the invocation, inside its span when someone listens (telemetry is on); without, nothing is added.</summary>
     public Task InvokeAsync(LocalFunctionContext context) => InvocationSpan.IsListenedTo ? InvokeTracedAsync(context) : _pipeline(context);
@@ -37,16 +47,24 @@ public sealed class FunctionInvoker(WorkerPipeline pipeline)
     }
 
     /// <summary>The innermost step of the pipeline: bind, call, await, keep the result.</summary>
-    private static async Task CallFunctionAsync(LocalFunctionContext context)
+    private async Task CallFunctionAsync(LocalFunctionContext context)
     {
-        var method = context.Function.Method;
-        var target = method.IsStatic ? null : ActivatorUtilities.CreateInstance(context.InstanceServices, method.DeclaringType!);
+        var function = context.Function;
+        var call = _calls.GetOrAdd(function, static f => new Call(f));
+        var target = call.Create?.Invoke(context.InstanceServices, null);
         try
         {
+            var parameters = function.Parameters;
+            var arguments = new object?[parameters.Length];
+            for (var i = 0; i < parameters.Length; i++)
+            {
+                arguments[i] = context.Bind(parameters[i]);
+            }
+
             object? returned;
             try
             {
-                returned = method.Invoke(target, [.. context.Function.Parameters.Select(context.Bind)]);
+                returned = function.Method.Invoke(target, arguments);
             }
             catch (TargetInvocationException e) when (e.InnerException is not null)
             {
@@ -54,7 +72,7 @@ public sealed class FunctionInvoker(WorkerPipeline pipeline)
                 throw;
             }
 
-            context.Result = await Unwrap(returned);
+            context.Result = await call.UnwrapAsync(returned);
         }
         finally
         {
@@ -70,25 +88,49 @@ public sealed class FunctionInvoker(WorkerPipeline pipeline)
         }
     }
 
-    private static async Task<object?> Unwrap(object? returned)
+    /// <summary>How to make a function's class and read what its method returns.</summary>
+    private sealed class Call
     {
-        switch (returned)
-        {
-            case Task task:
-                await task;
-                var type = task.GetType();
-                return type.IsGenericType && type.GetGenericArguments()[0].Name != "VoidTaskResult" ? type.GetProperty("Result")!.GetValue(task) : null;
-            case ValueTask valueTask:
-                await valueTask;
-                return null;
-            default:
-                if (returned is not null && returned.GetType() is { IsGenericType: true } t && t.GetGenericTypeDefinition() == typeof(ValueTask<>))
-                {
-                    var asTask = (Task)t.GetMethod("AsTask")!.Invoke(returned, null)!;
-                    return await Unwrap(asTask);
-                }
+        private readonly PropertyInfo? _taskResult;
+        private readonly MethodInfo? _valueTaskAsTask;
 
-                return returned;
+        public Call(LocalFunction function)
+        {
+            var method = function.Method;
+            Create = method.IsStatic ? null : ActivatorUtilities.CreateFactory(method.DeclaringType!, Type.EmptyTypes);
+            var returns = method.ReturnType;
+            if (returns.IsGenericType && returns.GetGenericTypeDefinition() == typeof(Task<>))
+            {
+                _taskResult = returns.GetProperty(nameof(Task<object>.Result));
+            }
+            else if (returns.IsGenericType && returns.GetGenericTypeDefinition() == typeof(ValueTask<>))
+            {
+                _valueTaskAsTask = returns.GetMethod(nameof(ValueTask<object>.AsTask));
+                _taskResult = _valueTaskAsTask!.ReturnType.GetProperty(nameof(Task<object>.Result));
+            }
+        }
+
+        /// <summary>Builds an instance from the invocation's services; null for a static method.</summary>
+        public ObjectFactory? Create { get; }
+
+        public async Task<object?> UnwrapAsync(object? returned)
+        {
+            if (_valueTaskAsTask is not null)
+            {
+                returned = _valueTaskAsTask.Invoke(returned, null);
+            }
+
+            switch (returned)
+            {
+                case Task task:
+                    await task;
+                    return _taskResult?.GetValue(task);
+                case ValueTask valueTask:
+                    await valueTask;
+                    return null;
+                default:
+                    return returned;
+            }
         }
     }
 }

@@ -14,20 +14,37 @@ namespace HealthServerless.LocalHost.Invocation;
 /// </summary>
 public sealed class LocalFunctionContext : FunctionContext, IDisposable
 {
-    private readonly IServiceScope _scope;
+    private readonly IServiceScope? _scope;
+    private readonly IServiceProvider _services;
 
+    /// <summary>An invocation with a service scope of its own (timers, queues, activities).</summary>
     public LocalFunctionContext(
         LocalFunction function, IServiceProvider services, IReadOnlyDictionary<string, object?> bindingData, Func<LocalFunctionContext, ParameterInfo, object?> bind, CancellationToken cancellationToken)
+        : this(function, services.CreateScope(), null, bindingData, bind, cancellationToken)
+    {
+    }
+
+    private LocalFunctionContext(
+        LocalFunction function, IServiceScope? scope, IServiceProvider? services, IReadOnlyDictionary<string, object?> bindingData, Func<LocalFunctionContext, ParameterInfo, object?> bind, CancellationToken cancellationToken)
     {
         Function = function;
         Bind = parameter => bind(this, parameter);
-        _scope = services.CreateScope();
+        _scope = scope;
+        _services = scope?.ServiceProvider ?? services!;
         FunctionDefinition = function.Definition;
         BindingContext = new LocalBindingContext(bindingData);
         _cancellationToken = cancellationToken;
     }
 
     private readonly CancellationToken _cancellationToken;
+
+    /// <summary>
+    /// An invocation in the scope of the HTTP request that triggers it: the request already has one
+    /// scope of its own, so a second would only cost (one scope per invocation either way).
+    /// </summary>
+    public static LocalFunctionContext InRequestScope(
+        LocalFunction function, IServiceProvider requestServices, IReadOnlyDictionary<string, object?> bindingData, Func<LocalFunctionContext, ParameterInfo, object?> bind, CancellationToken cancellationToken) =>
+        new(function, null, requestServices, bindingData, bind, cancellationToken);
 
     public override CancellationToken CancellationToken => _cancellationToken;
 
@@ -51,7 +68,7 @@ public sealed class LocalFunctionContext : FunctionContext, IDisposable
 
     public override IServiceProvider InstanceServices
     {
-        get => _scope.ServiceProvider;
+        get => _services;
         set => throw new NotSupportedException("The local host owns the invocation's service scope.");
     }
 
@@ -61,7 +78,7 @@ public sealed class LocalFunctionContext : FunctionContext, IDisposable
 
     public override IInvocationFeatures Features { get; } = new LocalInvocationFeatures();
 
-    public void Dispose() => _scope.Dispose();
+    public void Dispose() => _scope?.Dispose();
 
     private sealed class LocalBindingContext(IReadOnlyDictionary<string, object?> data) : BindingContext
     {

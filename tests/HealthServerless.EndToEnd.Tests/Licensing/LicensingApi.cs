@@ -8,18 +8,30 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace HealthServerless.EndToEnd.Tests.Licensing;
 
-/// <summary>The calls an applicant's portal and an official's workbench make.</summary>
-internal sealed class LicensingApi(LicensingHost host)
+/// <summary>
+/// The calls an applicant's portal and an official's workbench make, to a host in this process
+/// (<see cref="LicensingHost"/>) or in a process of its own (<see cref="LocalHostProcess"/>).
+/// </summary>
+internal sealed class LicensingApi(Func<string?, HttpClient> client, Func<string, string, string> token, Func<string, Task<string>>? describe = null)
 {
+    public LicensingApi(LicensingHost host)
+        : this(host.Client, (subject, role) => host.Token(subject, role), async number =>
+        {
+            var instance = await host.Host.Services.GetRequiredService<DurableTaskClient>().GetInstanceAsync(number, getInputsAndOutputs: true, Ct);
+            return $"orchestration {instance?.RuntimeStatus} {instance?.SerializedCustomStatus} {instance?.FailureDetails}";
+        })
+    {
+    }
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public string ApplicantToken(string subject = "nurse-1") => host.Token(subject, "citizen");
+    public string ApplicantToken(string subject = "nurse-1") => token(subject, "citizen");
 
-    public string Reviewer(string subject = "reviewer-1") => host.Token(subject, "reviewer");
+    public string Reviewer(string subject = "reviewer-1") => token(subject, "reviewer");
 
-    public string Approver(string subject = "approver-1") => host.Token(subject, "approver");
+    public string Approver(string subject = "approver-1") => token(subject, "approver");
 
-    public string Admin => host.Token("admin-1", "admin");
+    public string Admin => token("admin-1", "admin");
 
     public static string NurseFields(string name, string qualification) => $$"""
         {"name":"{{name}}","qualificationNumber":"{{qualification}}","institutionName":"北京协和医院","practiceScope":"Nursing"}
@@ -28,7 +40,7 @@ internal sealed class LicensingApi(LicensingHost host)
     /// <summary>Creates an application, uploads every required document, submits it; returns its number.</summary>
     public async Task<string> ApplyAsync(ApplicationType type, string fieldsJson, string applicant)
     {
-        using var http = host.Client(applicant);
+        using var http = client(applicant);
         var created = await ReadAsync(await http.PostAsync("/api/licence-applications", PlatformTests.Json($$"""{"type":"{{type}}","fields":{{fieldsJson}}}"""), Ct), HttpStatusCode.Created);
         var number = (string)created["number"]!;
         foreach (var kind in LicenceTypes.For(type).RequiredDocuments)
@@ -50,7 +62,7 @@ internal sealed class LicensingApi(LicensingHost host)
 
     public async Task<HttpResponseMessage> DecideAsync(string token, string number, string step, string outcome, string? reason = null, string? idempotencyKey = null, string? decisionId = null)
     {
-        using var http = host.Client(token);
+        using var http = client(token);
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/licence-applications/{number}/decisions")
         {
             Content = PlatformTests.Json(new JsonObject { ["step"] = step, ["outcome"] = outcome, ["reason"] = reason, ["decisionId"] = decisionId }.ToJsonString()),
@@ -65,7 +77,7 @@ internal sealed class LicensingApi(LicensingHost host)
 
     public async Task<JsonObject> GetAsync(string token, string number)
     {
-        using var http = host.Client(token);
+        using var http = client(token);
         return await ReadAsync(await http.GetAsync($"/api/licence-applications/{number}", Ct), HttpStatusCode.OK);
     }
 
@@ -83,8 +95,8 @@ internal sealed class LicensingApi(LicensingHost host)
 
             if (DateTime.UtcNow > deadline)
             {
-                var instance = await host.Host.Services.GetRequiredService<DurableTaskClient>().GetInstanceAsync(number, getInputsAndOutputs: true, Ct);
-                throw new TimeoutException($"Timed out waiting for {what}; orchestration {instance?.RuntimeStatus} {instance?.SerializedCustomStatus} {instance?.FailureDetails}; last: {application.ToJsonString()}");
+                var state = describe is null ? string.Empty : await describe(number);
+                throw new TimeoutException($"Timed out waiting for {what}; {state}; last: {application.ToJsonString()}");
             }
 
             await Task.Delay(250, Ct);
