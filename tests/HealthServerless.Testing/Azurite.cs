@@ -48,7 +48,8 @@ public sealed class Azurite : IAsyncDisposable
         ];
         arguments.AddRange(dataFolder is null ? ["--inMemoryPersistence"] : ["--location", dataFolder]);
         var process = await EmulatorProcess.StartAsync(
-            "Azurite", "azurite/dist/src/azurite.js", arguments, [blob, queue, table], TimeSpan.FromSeconds(30),
+            // Ready in ~2 s on a quiet machine; a 2-core machine running several test projects at once needs far longer.
+            "Azurite", "azurite/dist/src/azurite.js", arguments, [blob, queue, table], TimeSpan.FromSeconds(90),
             new Dictionary<string, string> { ["AZURITE_ACCOUNTS"] = $"{AccountName}:{accountKey}" });
         return new Azurite(process, accountKey, blob, queue, table);
     }
