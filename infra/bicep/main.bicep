@@ -64,7 +64,7 @@ var storeContainers = loadJsonContent('store-containers.json')
 
 var databaseName = 'healthserverless'
 
-// Topics events leave the system on (DESIGN.md section 5).
+// Topics events leave the system on (docs/decisions/005, docs/decisions/007).
 var topicNames = ['prescriptions', 'alerts', 'notifications']
 
 module identity 'modules/identity.bicep' = {

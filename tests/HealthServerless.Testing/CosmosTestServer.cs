@@ -5,7 +5,8 @@ namespace HealthServerless.Testing;
 
 /// <summary>
 /// @vercel/cosmosdb-server on a free port: an in-memory, HTTPS stand-in for the Cosmos DB
-/// gateway. What it gets wrong (../shared/TOOLING.md) is worked around here, in the client
+/// gateway. What it gets wrong (no batches, TTL, change feed or cross-partition queries; 500 for a
+/// missing id; see docs/decisions/002) is worked around here, in the client
 /// the tests and benchmarks use, never in the adapter.
 /// </summary>
 public sealed class CosmosTestServer : IAsyncDisposable

@@ -1,7 +1,7 @@
 namespace HealthServerless.Core.Events;
 
 /// <summary>
-/// Sends events to partners (DESIGN.md section 5): Service Bus topics on Azure, Storage Queues
+/// Sends events to partners (docs/decisions/005): Service Bus topics on Azure, Storage Queues
 /// on one machine. Delivery is at least once; consumers de-duplicate by <see cref="CloudEvent.Id"/>.
 /// </summary>
 public interface IEventPublisher

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 
 namespace HealthServerless.EndToEnd.Tests.Booking;
 
-/// <summary>The morning slots open: thousands try for the same seats in the same second (§8, issue 5 item 11).</summary>
+/// <summary>The morning slots open: thousands try for the same seats in the same second (the notice's 预约诊疗 item).</summary>
 public sealed class FlashCrowdTests(AppHost app) : IClassFixture<AppHost>
 {
     [Fact]

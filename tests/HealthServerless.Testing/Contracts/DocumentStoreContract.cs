@@ -5,7 +5,7 @@ using HealthServerless.Core.Storage;
 namespace HealthServerless.Testing.Contracts;
 
 /// <summary>
-/// The store contract (DESIGN.md section 4), run unchanged against every adapter. Each test
+/// The store contract (docs/decisions/002), run unchanged against every adapter. Each test
 /// works in a partition of its own, so adapters may share one container across tests.
 /// </summary>
 public abstract class DocumentStoreContract

@@ -13,8 +13,8 @@ using Microsoft.IdentityModel.JsonWebTokens;
 namespace HealthServerless.Functions.Platform.Idempotency;
 
 /// <summary>
-/// <c>Idempotency-Key</c> for every <c>[Idempotent]</c> POST, handled once here (DESIGN.md
-/// section 7). Per caller and key: the first attempt claims the key with an in-progress record
+/// <c>Idempotency-Key</c> for every <c>[Idempotent]</c> POST, handled once here
+/// (docs/architecture.md). Per caller and key: the first attempt claims the key with an in-progress record
 /// and runs; a retry with the same request replays the stored response without running the
 /// function; the same key with another request is 422; a retry while the first attempt still
 /// runs is 409 with Retry-After. Every step is one conditional write of one document, so two

@@ -9,7 +9,7 @@ namespace HealthServerless.Functions.Platform.Json;
 /// <summary>
 /// The one <see cref="JsonSerializerOptions"/> of the API, for reading requests, writing
 /// responses and exporting OpenAPI schemas, so what the document promises is what is parsed.
-/// Strict on input (DESIGN.md section 7): a field the request record does not declare, a
+/// Strict on input (docs/architecture.md, "How a request flows"): a field the request record does not declare, a
 /// wrong type, a number as a string, an enum as a number, a missing required value, a null
 /// for a non-nullable property, a duplicate property, a comment or a trailing comma all fail.
 /// </summary>
