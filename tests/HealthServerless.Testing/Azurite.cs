@@ -34,6 +34,21 @@ public sealed class Azurite : IAsyncDisposable
     /// <summary>Starts Azurite with an account whose key is made up for this run, so no key lives in the repository.</summary>
     public static async Task<Azurite> StartAsync(string? dataFolder = null)
     {
+        // Free ports are only free when asked: another process may take one first, so try fresh ones.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnFreePortsAsync(dataFolder);
+            }
+            catch (InvalidOperationException) when (attempt < 3)
+            {
+            }
+        }
+    }
+
+    private static async Task<Azurite> StartOnFreePortsAsync(string? dataFolder)
+    {
         var accountKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(64));
         int blob = EmulatorProcess.FreePort(), queue = EmulatorProcess.FreePort(), table = EmulatorProcess.FreePort();
         List<string> arguments =

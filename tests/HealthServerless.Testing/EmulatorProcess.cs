@@ -109,6 +109,14 @@ public sealed class EmulatorProcess : IAsyncDisposable
                 }
             }
         }
+
+        // A port that answered may be another process's that took it between FreePort and the
+        // emulator's bind (test projects start in parallel); the emulator then exits at once.
+        await Task.Delay(300);
+        if (_process.HasExited)
+        {
+            throw new InvalidOperationException($"{Name} exited with code {_process.ExitCode}: {string.Join(Environment.NewLine, Output())}");
+        }
     }
 
     private void Kill()
