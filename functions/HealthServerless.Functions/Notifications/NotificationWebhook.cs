@@ -4,6 +4,7 @@ using System.Text;
 using Azure.Storage.Queues;
 using HealthServerless.Core.Events;
 using HealthServerless.Core.Notifications;
+using HealthServerless.Core.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly.Timeout;
@@ -49,7 +50,7 @@ public sealed partial class NotificationWebhook(
                 using var response = await clients.CreateClient(ClientName).SendAsync(request, cancellationToken);
                 if (response.IsSuccessStatusCode)
                 {
-                    NotificationMetrics.Delivered(Channel);
+                    CoreMetrics.NotificationDelivered(Channel);
                     LogDelivered(logger, id);
                     return;
                 }
@@ -63,7 +64,7 @@ public sealed partial class NotificationWebhook(
         }
 
         await DeadLetterAsync(message, cancellationToken);
-        NotificationMetrics.Failed(Channel);
+        CoreMetrics.NotificationFailed(Channel);
         LogDeadLettered(logger, id, DeadLetterQueue);
     }
 

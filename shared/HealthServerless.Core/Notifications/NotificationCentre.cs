@@ -4,6 +4,7 @@ using System.Text.Json;
 using HealthServerless.Core.Events;
 using HealthServerless.Core.Identity;
 using HealthServerless.Core.Storage;
+using HealthServerless.Core.Telemetry;
 
 namespace HealthServerless.Core.Notifications;
 
@@ -95,11 +96,11 @@ public sealed class NotificationCentre(IDocumentStore store, IEventPublisher eve
         try
         {
             await handOver();
-            NotificationMetrics.Delivered(channel);
+            CoreMetrics.NotificationDelivered(channel);
         }
         catch
         {
-            NotificationMetrics.Failed(channel);
+            CoreMetrics.NotificationFailed(channel);
             throw;
         }
     }

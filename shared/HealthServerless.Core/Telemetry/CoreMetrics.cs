@@ -10,7 +10,7 @@ namespace HealthServerless.Core.Telemetry;
 /// </summary>
 public static class CoreMetrics
 {
-    /// <summary>The one meter name of the app; other parts create their own instruments on a meter of this name.</summary>
+    /// <summary>The one meter of the app; every business metric is declared here.</summary>
     public const string MeterName = "HealthServerless";
 
     private static readonly Meter Meter = new(MeterName);
@@ -23,6 +23,12 @@ public static class CoreMetrics
 
     private static readonly Counter<long> ApprovalsCompleted =
         Meter.CreateCounter<long>("healthserverless.approvals.completed", "{application}", "Licensing applications closed, by licence type and outcome.");
+
+    private static readonly Counter<long> NotificationsDelivered =
+        Meter.CreateCounter<long>("healthserverless.notifications.delivered", "{notification}", "Notifications handed to a channel (event port, webhook), by channel.");
+
+    private static readonly Counter<long> NotificationsFailed =
+        Meter.CreateCounter<long>("healthserverless.notifications.failed", "{notification}", "Notifications a channel did not take, by channel; the event port's are retried, the webhook's dead-lettered.");
 
     private static readonly Histogram<double> DurableStepDuration =
         Meter.CreateHistogram<double>("healthserverless.durable.step.duration", "s", "How long a durable activity ran, by activity name.");
@@ -51,4 +57,9 @@ public static class CoreMetrics
     public static void DurableStepCompleted(string activity, TimeSpan duration, bool succeeded) =>
         DurableStepDuration.Record(
             duration.TotalSeconds, new KeyValuePair<string, object?>("activity", activity), new KeyValuePair<string, object?>("outcome", succeeded ? "completed" : "failed"));
+
+    /// <summary>A notification handed to <paramref name="channel"/>: <c>event</c> (the event port) or a channel's name.</summary>
+    public static void NotificationDelivered(string channel) => NotificationsDelivered.Add(1, new KeyValuePair<string, object?>("channel", channel));
+
+    public static void NotificationFailed(string channel) => NotificationsFailed.Add(1, new KeyValuePair<string, object?>("channel", channel));
 }

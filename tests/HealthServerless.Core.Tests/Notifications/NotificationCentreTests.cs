@@ -6,6 +6,7 @@ using HealthServerless.Core.Identity;
 using HealthServerless.Core.Notifications;
 using HealthServerless.Core.Storage;
 using HealthServerless.Testing;
+using HealthServerless.Core.Telemetry;
 
 namespace HealthServerless.Core.Tests.Notifications;
 
@@ -146,7 +147,7 @@ public sealed class NotificationCentreTests : IAsyncDisposable
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == "HealthServerless" && instrument.Name == "healthserverless.notifications.delivered")
+            if (instrument.Meter.Name == CoreMetrics.MeterName && instrument.Name == "healthserverless.notifications.delivered")
             {
                 l.EnableMeasurementEvents(instrument);
             }
