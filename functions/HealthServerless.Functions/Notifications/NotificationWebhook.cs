@@ -16,7 +16,7 @@ namespace HealthServerless.Functions.Notifications;
 /// <see cref="Queue"/>; <see cref="DeliverAsync"/> POSTs it (structured CloudEvents JSON) with
 /// <c>X-Signature-Timestamp</c> (Unix seconds) and <c>X-Signature: sha256=&lt;hex HMAC-SHA256
 /// of timestamp + "." + body&gt;</c>. The HTTP client retries transient failures with backoff
-/// (see <see cref="NotificationRegistration"/>); what still fails goes to <see cref="DeadLetterQueue"/>.
+/// (see <see cref="NotificationFunctionsRegistration"/>); what still fails goes to <see cref="DeadLetterQueue"/>.
 /// </summary>
 public sealed partial class NotificationWebhook(
     IHttpClientFactory clients, QueueServiceClient queues, IOptions<WebhookOptions> options, TimeProvider time, ILogger<NotificationWebhook> logger)

@@ -7,7 +7,7 @@ using Polly;
 
 namespace HealthServerless.Functions.Notifications;
 
-public static class NotificationRegistration
+public static class NotificationFunctionsRegistration
 {
     /// <summary>
     /// Notifications: Core's port and message centre (events go through the app's event port),
