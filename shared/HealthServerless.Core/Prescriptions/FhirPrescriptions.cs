@@ -80,7 +80,7 @@ public static class FhirPrescriptions
             Identifier = [new Identifier(PrescriptionSystem, $"{record.PrescriptionId}/{version.Version}/{n}")],
             Status = MedicationRequest.MedicationrequestStatus.Active,
             Intent = MedicationRequest.MedicationRequestIntent.Order,
-            Medication = new CodeableConcept(DrugSystem, line.DrugCode, $"{line.DrugName} {line.Strength}") { Text = line.DrugName },
+            Medication = new CodeableConcept { Coding = [new Coding(DrugSystem, line.DrugCode, $"{line.DrugName} {line.Strength}")], Text = line.DrugName },
             Subject = new ResourceReference { Type = "Patient", Identifier = new Identifier(HealthCodeSystem, record.CodeId) },
             AuthoredOn = version.WrittenAt.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture),
             Requester = new ResourceReference { Type = "Practitioner", Identifier = new Identifier(PhysicianSystem, record.QualificationNumber) },
