@@ -42,12 +42,11 @@ public sealed partial class Diagnoses(IDocumentStore store, ScheduleService sche
     public async Task<IReadOnlyList<DiagnosisView>> ListAsync(Caller caller, string codeId, CancellationToken cancellationToken = default)
     {
         caller.RequireRole(Roles.Staff, Roles.Physician);
-        if (caller.InstitutionId is null)
-        {
-            throw DomainException.Forbidden("institution-scope", "The caller does not act for an institution.");
-        }
+        var institutionId = caller.InstitutionId ?? throw DomainException.Forbidden("institution-scope", "The caller does not act for an institution.");
 
-        var all = await store.QueryAsync<DiagnosisRecord>(PrescriptionContainers.Diagnoses, codeId, PartitionQuery.All.OrderedBy("date", descending: true).Take(200), cancellationToken);
+        // Only what the caller's own institution recorded: a diagnosis is health data, and the follow-up check reads the others itself.
+        var all = await store.QueryAsync<DiagnosisRecord>(PrescriptionContainers.Diagnoses, codeId,
+            PartitionQuery.All.WhereEquals("institutionId", institutionId).OrderedBy("date", descending: true).Take(200), cancellationToken);
         return [.. all.Select(d => ToView(d.Value))];
     }
 

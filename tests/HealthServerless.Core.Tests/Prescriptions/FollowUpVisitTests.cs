@@ -35,6 +35,7 @@ public sealed class FollowUpVisitTests : IAsyncLifetime
         Assert.Equal("d01", diagnosis.PhysicianId);
         Assert.Equal(diagnosis, again);
         Assert.Single(await _world.Diagnoses.ListAsync(PrescriptionWorld.Physician, code, Ct));
+        Assert.Empty(await _world.Diagnoses.ListAsync(new Caller("dr-9", [Roles.Physician], institutionId: "H009"), code, Ct));
     }
 
     [Fact]
