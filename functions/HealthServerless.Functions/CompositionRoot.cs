@@ -5,6 +5,7 @@ using HealthServerless.Functions.Booking;
 using HealthServerless.Functions.Identity;
 using HealthServerless.Functions.Licensing;
 using HealthServerless.Functions.Notifications;
+using HealthServerless.Functions.Prescriptions;
 using HealthServerless.Azure.Cosmos;
 using HealthServerless.Azure.Events;
 using HealthServerless.Azure.Storage;
@@ -71,6 +72,7 @@ public static class CompositionRoot
         services.AddBookingFunctions();
         services.AddNotificationFunctions(configuration);
         services.AddLicensingFunctions(configuration);
+        services.AddPrescriptionsFunctions();
 
         return services;
     }

@@ -1,6 +1,7 @@
 using HealthServerless.Core.Booking;
 using HealthServerless.Core.Identity;
 using HealthServerless.Core.Licensing;
+using HealthServerless.Core.Prescriptions;
 using HealthServerless.Core.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -16,6 +17,6 @@ public static class CoreContainers
 
     private static IReadOnlyList<StoreContainer> Build() =>
         StoreContainers.Registered(new ServiceCollection()
-            .AddIdentity().AddBooking().AddLicensing()
+            .AddIdentity().AddBooking().AddLicensing().AddPrescriptions()
             .AddStoreContainers([StoreContainers.Idempotency]));
 }

@@ -24,6 +24,7 @@ public sealed class NotificationTemplatesTests
                 NotificationTemplates.BookingReminderEveningBefore, NotificationTemplates.BookingReminderHourBefore,
                 NotificationTemplates.LicenceLicensed, NotificationTemplates.LicenceRejected,
                 NotificationTemplates.LicenceStepOverdue, NotificationTemplates.LicenceStepReminder,
+                NotificationTemplates.PrescriptionApproved, NotificationTemplates.PrescriptionReturned, NotificationTemplates.PrescriptionReturnedToPhysician,
             ],
             NotificationTemplates.All.Keys.Order(StringComparer.Ordinal));
     }
