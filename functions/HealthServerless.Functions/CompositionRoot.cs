@@ -2,6 +2,7 @@ using HealthServerless.Azure;
 using HealthServerless.Core.Booking;
 using HealthServerless.Core.Storage;
 using HealthServerless.Functions.Booking;
+using HealthServerless.Functions.Dispensing;
 using HealthServerless.Functions.Identity;
 using HealthServerless.Functions.Licensing;
 using HealthServerless.Functions.Notifications;
@@ -71,6 +72,7 @@ public static class CompositionRoot
         services.AddBookingFunctions();
         services.AddNotificationFunctions(configuration);
         services.AddLicensingFunctions(configuration);
+        services.AddDispensingFunctions(configuration);
 
         return services;
     }

@@ -1,4 +1,5 @@
 using HealthServerless.Core.Booking;
+using HealthServerless.Core.Dispensing;
 using HealthServerless.Core.Identity;
 using HealthServerless.Core.Licensing;
 using HealthServerless.Core.Storage;
@@ -16,6 +17,6 @@ public static class CoreContainers
 
     private static IReadOnlyList<StoreContainer> Build() =>
         StoreContainers.Registered(new ServiceCollection()
-            .AddIdentity().AddBooking().AddLicensing()
+            .AddIdentity().AddBooking().AddLicensing().AddDispensing()
             .AddStoreContainers([StoreContainers.Idempotency]));
 }
