@@ -84,6 +84,42 @@ public sealed class DispensingEndToEndTests(DispensingHost app) : IClassFixture<
         Assert.Contains("dispensing-offered", templates);
     }
 
+    [Fact]
+    public async Task A_host_restart_mid_routing_resumes_without_a_second_offer_and_a_decline_still_moves_on()
+    {
+        var codeId = await RegisterAsync("citizen-e2e-restart", 5102);
+        var rx = Prescription("RXE2E0002", codeId);
+        foreach (var pharmacy in new[] { "P01", "P02" })
+        {
+            using var partner = Pharmacy(pharmacy);
+            await ReadAsync(await partner.PutAsync("/api/pharmacy-stock", PlatformTests.Json("""{"items":[{"drugCode":"X001","quantity":30}]}"""), Ct), HttpStatusCode.OK);
+        }
+
+        await app.Host.Services.GetRequiredService<IPrescriptionRouting>().ReleaseAsync(rx, Ct);
+        using (var citizen = app.Client(app.Token("citizen-e2e-restart", Roles.Citizen)))
+        {
+            await EventuallyAsync(async () => await InstanceAsync(rx.PrescriptionId) is not null, "the orchestration to start");
+            await ReadAsync(await citizen.PostAsync($"/api/dispensing-orders/{rx.PrescriptionId}/choice",
+                PlatformTests.Json("""{"kind":"NearestDesignated","latitude":31.20,"longitude":121.40}"""), Ct), HttpStatusCode.OK);
+        }
+
+        var offer = await ReceiveAsync("pharmacy-p01", Core.Dispensing.PharmacyEvents.OfferedType, rx.PrescriptionId);
+        await app.RestartAsync();
+        using var p01 = Pharmacy("P01");
+        await Task.Delay(TimeSpan.FromSeconds(3), Ct);
+
+        // The restarted worker replays the history: the offer stands, nothing was offered again.
+        var task = await ReadAsync(await p01.GetAsync($"/api/pharmacy-tasks/{rx.PrescriptionId}", Ct), HttpStatusCode.OK);
+        Assert.Equal("Offered", (string?)task["state"]);
+        Assert.DoesNotContain(await DrainAsync("pharmacy-p01"), e => e.Event.Subject == rx.PrescriptionId && e.Event.Id != offer.Event.Id && e.Event.Type == offer.Event.Type);
+
+        await ReadAsync(await p01.PostAsync($"/api/pharmacy-tasks/{rx.PrescriptionId}/decline", PlatformTests.Json("""{"reason":"OutOfStock"}"""), Ct), HttpStatusCode.OK);
+        var next = await ReceiveAsync("pharmacy-p02", Core.Dispensing.PharmacyEvents.OfferedType, rx.PrescriptionId);
+        Assert.Equal("P02", next.Extensions["partnerid"]);
+        Assert.DoesNotContain(Testing.ResidentIds.Make(5102), string.Join("\n", app.Logs), StringComparison.Ordinal);
+        Assert.DoesNotContain(Testing.ResidentIds.Make(5102), offer.Event.Data.GetRawText(), StringComparison.Ordinal);
+    }
+
     private HttpClient Pharmacy(string id) => app.Client(app.Token("system-" + id, Roles.Pharmacy, new Dictionary<string, string> { ["pharmacy_id"] = id }));
 
     private static ReleasedPrescription Prescription(string id, string codeId)
@@ -108,7 +144,7 @@ public sealed class DispensingEndToEndTests(DispensingHost app) : IClassFixture<
         app.Host.Services.GetRequiredService<DurableTaskClient>().GetInstanceAsync(DurablePrescriptionRouting.InstanceId(prescriptionId), cancellation: Ct);
 
     /// <summary>Waits for the next event of <paramref name="type"/> on the pharmacy's queue and deletes what it read, as a consumer does.</summary>
-    private async Task<ReceivedCloudEvent> ReceiveAsync(string queueName, string type)
+    private async Task<ReceivedCloudEvent> ReceiveAsync(string queueName, string type, string? subject = null)
     {
         var queue = new QueueServiceClient(app.Settings["Storage:ConnectionString"], new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }).GetQueueClient(queueName);
         ReceivedCloudEvent? found = null;
@@ -123,12 +159,26 @@ public sealed class DispensingEndToEndTests(DispensingHost app) : IClassFixture<
             {
                 await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, Ct);
                 var received = CloudEventJson.Parse(message.Body.ToMemory());
-                found ??= received.Event.Type == type ? received : null;
+                found ??= received.Event.Type == type && (subject is null || received.Event.Subject == subject) ? received : null;
             }
 
             return found is not null;
         }, $"a {type} event on {queueName}");
         return found!;
+    }
+
+    /// <summary>Everything on the pharmacy's queue now, read and deleted.</summary>
+    private async Task<List<ReceivedCloudEvent>> DrainAsync(string queueName)
+    {
+        var queue = new QueueServiceClient(app.Settings["Storage:ConnectionString"], new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }).GetQueueClient(queueName);
+        var events = new List<ReceivedCloudEvent>();
+        foreach (var message in (await queue.ReceiveMessagesAsync(32, cancellationToken: Ct)).Value)
+        {
+            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, Ct);
+            events.Add(CloudEventJson.Parse(message.Body.ToMemory()));
+        }
+
+        return events;
     }
 
     private static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
