@@ -120,6 +120,34 @@ public sealed class DispensingEndToEndTests(DispensingHost app) : IClassFixture<
         Assert.DoesNotContain(Testing.ResidentIds.Make(5102), offer.Event.Data.GetRawText(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_physicians_cancellation_reaches_the_offered_pharmacy_through_the_routing_queue_and_ends_the_orchestration()
+    {
+        var codeId = await RegisterAsync("citizen-e2e-cancel", 5103);
+        using var admin = app.Client(app.Token("admin-1", Roles.Admin));
+        await ReadAsync(await admin.PutAsync("/api/pharmacies/P09", PlatformTests.Json("""
+            {"name":"徐汇大药房","district":"徐汇区","latitude":31.19,"longitude":121.44,"insuranceDesignated":true,"delivers":true,"opens":"00:00:00","closes":"00:00:00"}
+            """), Ct), HttpStatusCode.OK);
+        using var citizen = app.Client(app.Token("citizen-e2e-cancel", Roles.Citizen));
+        var directory = await citizen.GetStringAsync("/api/pharmacies?district=徐汇区", Ct);
+        Assert.Contains("\"P09\"", directory, StringComparison.Ordinal);
+        var rx = Prescription("RXE2E0003", codeId);
+        var routing = app.Host.Services.GetRequiredService<IPrescriptionRouting>();
+        await routing.ReleaseAsync(rx, Ct);
+        await EventuallyAsync(async () => await InstanceAsync(rx.PrescriptionId) is not null, "the orchestration to start");
+        await ReadAsync(await citizen.PostAsync($"/api/dispensing-orders/{rx.PrescriptionId}/choice", PlatformTests.Json("""{"kind":"Pharmacy","pharmacyId":"P09"}"""), Ct), HttpStatusCode.OK);
+        await ReceiveAsync("pharmacy-p09", Core.Dispensing.PharmacyEvents.OfferedType, rx.PrescriptionId);
+
+        await routing.CancelAsync(rx.PrescriptionId, "dose changed", Ct);
+
+        var withdrawn = await ReceiveAsync("pharmacy-p09", Core.Dispensing.PharmacyEvents.WithdrawnType, rx.PrescriptionId);
+        Assert.Equal("cancelled", withdrawn.Event.Data.GetProperty("reason").GetString());
+        var done = await app.Host.Services.GetRequiredService<DurableTaskClient>().WaitForInstanceCompletionAsync(DurablePrescriptionRouting.InstanceId(rx.PrescriptionId), getInputsAndOutputs: true, Ct);
+        Assert.Equal(Core.Dispensing.DispensingStatus.Cancelled, done.ReadOutputAs<Core.Dispensing.DispensingStatus>());
+        using var p09 = Pharmacy("P09");
+        await AssertProblemAsync(await p09.PostAsync($"/api/pharmacy-tasks/{rx.PrescriptionId}/accept", null, Ct), HttpStatusCode.Conflict, "prescription-cancelled");
+    }
+
     private HttpClient Pharmacy(string id) => app.Client(app.Token("system-" + id, Roles.Pharmacy, new Dictionary<string, string> { ["pharmacy_id"] = id }));
 
     private static ReleasedPrescription Prescription(string id, string codeId)
