@@ -2,6 +2,7 @@ using HealthServerless.Azure;
 using HealthServerless.Core.Booking;
 using HealthServerless.Core.Storage;
 using HealthServerless.Functions.Booking;
+using HealthServerless.Functions.Dispensing;
 using HealthServerless.Functions.Identity;
 using HealthServerless.Functions.Licensing;
 using HealthServerless.Functions.Notifications;
@@ -73,6 +74,7 @@ public static class CompositionRoot
         services.AddNotificationFunctions(configuration);
         services.AddLicensingFunctions(configuration);
         services.AddPrescriptionsFunctions();
+        services.AddDispensingFunctions(configuration);
 
         return services;
     }

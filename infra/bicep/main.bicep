@@ -3,7 +3,7 @@
 // Function App reaches every service with its user-assigned managed identity.
 targetScope = 'resourceGroup'
 
-import { certificateKeyIds, identityKeyIds, partner } from 'types.bicep'
+import { certificateKeyIds, identityKeyIds, partner, receiptKeyIds } from 'types.bicep'
 
 @minLength(1)
 @maxLength(64)
@@ -41,6 +41,12 @@ param identityKeys identityKeyIds = {
 param certificateKeys certificateKeyIds = {
   signingKeyIds: ['cert1']
   activeSigningKeyId: 'cert1'
+}
+
+@description('Dispense receipt signing key ids, each read from its Key Vault secret, besides secret dispensing-claim-secret-key (docs/dispensing.md, "Keys").')
+param receiptKeys receiptKeyIds = {
+  signingKeyIds: ['rcpt1']
+  activeSigningKeyId: 'rcpt1'
 }
 
 @description('Cosmos DB capacity: serverless (pay per request, the default) or autoscale (provisioned RU/s shared by the database).')
@@ -165,6 +171,7 @@ module functionApp 'modules/functionApp.bicep' = {
     keyVaultName: keyVault.outputs.name
     identityKeys: identityKeys
     certificateKeys: certificateKeys
+    receiptKeys: receiptKeys
     applicationInsightsName: monitoring.outputs.applicationInsightsName
     authAuthority: authAuthority
     authAudience: authAudience

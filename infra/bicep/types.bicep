@@ -47,3 +47,14 @@ type certificateKeyIds = {
   @description('The signing key id new certificates are signed with; one of signingKeyIds.')
   activeSigningKeyId: string
 }
+
+@export()
+@description('Ids of the platform\'s dispense receipt signing keys the app reads from Key Vault secrets (docs/dispensing.md, "Keys"). Ids are letters and digits.')
+type receiptKeyIds = {
+  @description('Signing key ids; each is secret dispensing-receipt-signing-<id> (base64 PKCS#8 ECDSA P-256). All verify; keep an id while any receipt signed with it must be checked.')
+  @minLength(1)
+  signingKeyIds: string[]
+
+  @description('The signing key id new receipts are signed with; one of signingKeyIds.')
+  activeSigningKeyId: string
+}

@@ -95,6 +95,7 @@ public sealed class FunctionAppTests
             "Identity__EncryptionKeys__k1", "Identity__ActiveEncryptionKeyId",
             "Identity__QrSigningKeys__qr1", "Identity__ActiveQrSigningKeyId",
             "Licensing__CertificateSigningKeys__cert1", "Licensing__ActiveCertificateKeyId",
+            "Dispensing__ClaimSecretKey", "Dispensing__ReceiptSigningKeys__rcpt1", "Dispensing__ActiveReceiptKeyId",
         ];
 
         // Flex Consumption refuses FUNCTIONS_WORKER_RUNTIME / FUNCTIONS_EXTENSION_VERSION: not in the list.
@@ -179,6 +180,14 @@ public sealed class FunctionAppTests
     }
 
     [Fact]
+    public void Dispensing_keys_come_from_key_vault_secrets_through_key_vault_references()
+    {
+        Assert.Equal($"@Microsoft.KeyVault(VaultName={Vault};SecretName=dispensing-claim-secret-key)", AppSettings["Dispensing__ClaimSecretKey"]);
+        Assert.Equal($"@Microsoft.KeyVault(VaultName={Vault};SecretName=dispensing-receipt-signing-rcpt1)", AppSettings["Dispensing__ReceiptSigningKeys__rcpt1"]);
+        Assert.Equal("rcpt1", AppSettings["Dispensing__ActiveReceiptKeyId"]);
+    }
+
+    [Fact]
     public void Key_vault_references_are_resolved_with_the_apps_identity()
     {
         Assert.Equal("⟨reference('identity').outputs.id.value⟩", Site.Text("properties.keyVaultReferenceIdentity"));
@@ -187,8 +196,9 @@ public sealed class FunctionAppTests
     [Fact]
     public void No_key_setting_holds_key_material_only_key_ids_and_references()
     {
-        var keySettings = AppSettings.Where(s => s.Key.StartsWith("Identity__", StringComparison.Ordinal) || s.Key.StartsWith("Licensing__", StringComparison.Ordinal)).ToList();
-        Assert.Equal(7, keySettings.Count);
+        var keySettings = AppSettings.Where(s => s.Key.StartsWith("Identity__", StringComparison.Ordinal) || s.Key.StartsWith("Licensing__", StringComparison.Ordinal)
+            || s.Key.StartsWith("Dispensing__", StringComparison.Ordinal)).ToList();
+        Assert.Equal(10, keySettings.Count);
         Assert.All(keySettings, setting =>
         {
             if (setting.Key.Contains("__Active", StringComparison.Ordinal))
@@ -197,7 +207,7 @@ public sealed class FunctionAppTests
             }
             else
             {
-                Assert.Matches(@"^@Microsoft\.KeyVault\(VaultName=[^;]+;SecretName=(identity|licensing)-[a-z0-9-]+\)$", setting.Value);
+                Assert.Matches(@"^@Microsoft\.KeyVault\(VaultName=[^;]+;SecretName=(identity|licensing|dispensing)-[a-z0-9-]+\)$", setting.Value);
             }
         });
     }

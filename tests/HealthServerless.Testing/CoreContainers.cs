@@ -1,4 +1,5 @@
 using HealthServerless.Core.Booking;
+using HealthServerless.Core.Dispensing;
 using HealthServerless.Core.Identity;
 using HealthServerless.Core.Licensing;
 using HealthServerless.Core.Prescriptions;
@@ -17,6 +18,6 @@ public static class CoreContainers
 
     private static IReadOnlyList<StoreContainer> Build() =>
         StoreContainers.Registered(new ServiceCollection()
-            .AddIdentity().AddBooking().AddLicensing().AddPrescriptions()
+            .AddIdentity().AddBooking().AddLicensing().AddPrescriptions().AddDispensing()
             .AddStoreContainers([StoreContainers.Idempotency]));
 }

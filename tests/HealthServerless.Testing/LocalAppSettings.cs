@@ -19,6 +19,7 @@ public static class LocalAppSettings
             ["Auth:LocalKeyFile"] = Path.Combine(folder, "keys", "local-issuer.json"),
             ["Identity:LocalKeyFile"] = Path.Combine(folder, "keys", "identity.json"),
             ["Licensing:LocalKeyFile"] = Path.Combine(folder, "keys", "licensing.json"),
+            ["Dispensing:LocalKeyFile"] = Path.Combine(folder, "keys", "dispensing.json"),
         };
     }
 }

@@ -24,13 +24,7 @@ public sealed class LicensingKeySettings
     public static CertificateSigner CreateSigner(IConfiguration configuration)
     {
         var settings = Resolve(configuration);
-        var keys = settings.CertificateSigningKeys.ToDictionary(k => k.Key, k =>
-        {
-            var key = ECDsa.Create();
-            key.ImportPkcs8PrivateKey(Convert.FromBase64String(k.Value), out _);
-            return key;
-        });
-        return new CertificateSigner(keys, settings.ActiveCertificateKeyId!);
+        return CertificateSigner.FromPkcs8(settings.CertificateSigningKeys, settings.ActiveCertificateKeyId!);
     }
 
     private static LicensingKeySettings Resolve(IConfiguration configuration)

@@ -3,7 +3,7 @@
 // by endpoint + identity (AzureWebJobsStorage__credential = managedidentity, Cosmos__Endpoint,
 // ...). azd deploys the package into the deployment container, authenticated by the identity.
 
-import { certificateKeyIds, identityKeyIds } from '../types.bicep'
+import { certificateKeyIds, identityKeyIds, receiptKeyIds } from '../types.bicep'
 
 @description('Function App name.')
 param name string
@@ -42,6 +42,9 @@ param identityKeys identityKeyIds
 
 @description('Certificate signing key ids: one Key Vault secret each (docs/operations.md, "Key rotation").')
 param certificateKeys certificateKeyIds
+
+@description('Dispense receipt signing key ids: one Key Vault secret each; the claim secret key is secret dispensing-claim-secret-key (docs/dispensing.md, "Keys").')
+param receiptKeys receiptKeyIds
 
 param applicationInsightsName string
 
@@ -102,6 +105,22 @@ var certificateSigningKeySettings = [
   for kid in certificateKeys.signingKeyIds: {
     name: 'Licensing__CertificateSigningKeys__${kid}'
     value: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=licensing-certificate-signing-${kid})'
+  }
+]
+
+// Dispensing's claim secret key (HMAC) and dispense receipt signing keys (DispensingKeySettings, section Dispensing), the same way.
+var dispensingKeySettings = [
+  {
+    name: 'Dispensing__ClaimSecretKey'
+    value: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=dispensing-claim-secret-key)'
+  }
+  { name: 'Dispensing__ActiveReceiptKeyId', value: receiptKeys.activeSigningKeyId }
+]
+
+var receiptSigningKeySettings = [
+  for kid in receiptKeys.signingKeyIds: {
+    name: 'Dispensing__ReceiptSigningKeys__${kid}'
+    value: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=dispensing-receipt-signing-${kid})'
   }
 ]
 
@@ -195,7 +214,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'ServiceBus__FullyQualifiedNamespace', value: serviceBusFullyQualifiedNamespace }
         { name: 'Auth__Authority', value: authAuthority }
         { name: 'Auth__Audience', value: authAudience }
-      ], identitySecretSettings, identityEncryptionKeySettings, identityQrSigningKeySettings, certificateKeySettings, certificateSigningKeySettings, notificationWebhookSettings)
+      ], identitySecretSettings, identityEncryptionKeySettings, identityQrSigningKeySettings, certificateKeySettings, certificateSigningKeySettings, dispensingKeySettings, receiptSigningKeySettings, notificationWebhookSettings)
     }
   }
 

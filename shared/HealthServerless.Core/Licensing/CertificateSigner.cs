@@ -9,15 +9,17 @@ namespace HealthServerless.Core.Licensing;
 /// The issuing authority's ECDSA P-256 keys. A certificate's signed form is a compact JWS
 /// (ES256, <c>kid</c> in the header) over the certificate's JSON, so anyone holding the
 /// public keys (<see cref="PublicKeys"/>) can check it offline, and any change to the payload
-/// breaks the signature.
+/// breaks the signature. Other signed documents (dispense receipts) use the same signer with
+/// keys of their own and their own <c>typ</c>.
 /// </summary>
 public sealed class CertificateSigner
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly IReadOnlyDictionary<string, ECDsa> _keys;
     private readonly string _activeKeyId;
+    private readonly string _tokenType;
 
-    public CertificateSigner(IReadOnlyDictionary<string, ECDsa> keys, string activeKeyId)
+    public CertificateSigner(IReadOnlyDictionary<string, ECDsa> keys, string activeKeyId, string tokenType = "hs-certificate+jws")
     {
         ArgumentNullException.ThrowIfNull(keys);
         if (!keys.ContainsKey(activeKeyId) || keys.Values.Any(k => k.KeySize != 256))
@@ -27,11 +29,24 @@ public sealed class CertificateSigner
 
         _keys = keys;
         _activeKeyId = activeKeyId;
+        _tokenType = tokenType;
+    }
+
+    /// <summary>A signer from base64 PKCS#8 ECDSA P-256 private keys by id, as configuration holds them.</summary>
+    public static CertificateSigner FromPkcs8(IReadOnlyDictionary<string, string> keys, string activeKeyId, string tokenType = "hs-certificate+jws")
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        return new CertificateSigner(keys.ToDictionary(k => k.Key, k =>
+        {
+            var key = ECDsa.Create();
+            key.ImportPkcs8PrivateKey(Convert.FromBase64String(k.Value), out _);
+            return key;
+        }), activeKeyId, tokenType);
     }
 
     public string Sign(byte[] payload)
     {
-        var header = Encode(JsonSerializer.SerializeToUtf8Bytes(new Header("ES256", _activeKeyId, "hs-certificate+jws"), Json));
+        var header = Encode(JsonSerializer.SerializeToUtf8Bytes(new Header("ES256", _activeKeyId, _tokenType), Json));
         var signingInput = header + "." + Encode(payload);
         var signature = _keys[_activeKeyId].SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
         return signingInput + "." + Encode(signature);

@@ -28,9 +28,19 @@ public static partial class NotificationTemplates
     public const string LicenceRejected = "licence-rejected";
     public const string LicenceStepReminder = "licence-step-reminder";
     public const string LicenceStepOverdue = "licence-step-overdue";
-    public const string PrescriptionApproved = "prescription-approved";
     public const string PrescriptionReturned = "prescription-returned";
     public const string PrescriptionReturnedToPhysician = "prescription-returned-to-physician";
+    public const string DispensingChoose = "dispensing-choose";
+    public const string DispensingChooseAgain = "dispensing-choose-again";
+    public const string DispensingOffered = "dispensing-offered";
+    public const string DispensingClaimed = "dispensing-claimed";
+    public const string DispensingReturned = "dispensing-returned";
+    public const string DispensingDispensed = "dispensing-dispensed";
+    public const string DispensingCompleted = "dispensing-completed";
+    public const string DispensingDispatched = "dispensing-dispatched";
+    public const string DispensingDelivered = "dispensing-delivered";
+    public const string DispensingCancelled = "dispensing-cancelled";
+    public const string DispensingExpired = "dispensing-expired";
 
     private static readonly IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> StepWording =
         new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal)
@@ -74,12 +84,32 @@ public static partial class NotificationTemplates
             "执业许可申请{number}正在等待{step}，办理时限至{dueAt}，请及时处理。", StepWording),
         new(LicenceStepOverdue, "超期督办",
             "执业许可申请{number}的{step}已超过办理时限（{dueAt}），已升级督办。", StepWording),
-        new(PrescriptionApproved, "处方已审核通过",
-            "您的电子处方{prescriptionId}已由药师审核通过，有效期至{validUntil}，请选择取药药房或配送方式。"),
         new(PrescriptionReturned, "处方正在调整",
             "您的电子处方{prescriptionId}经药师审核需要医生调整（{reason}），调整后将再次审核。", ReturnReasonWording),
         new(PrescriptionReturnedToPhysician, "处方被药师退回",
             "电子处方{prescriptionId}第{version}版被药师退回：{reason}。请修改后重新提交或作废。", ReturnReasonWording),
+        new(DispensingChoose, "请选择取药方式",
+            "您的电子处方{prescriptionId}已审核通过，请在{validUntil}前选择取药药店、就近医保定点药店或送药上门。"),
+        new(DispensingChooseAgain, "请重新选择药店",
+            "您的电子处方{prescriptionId}暂无药店接单，请在{validUntil}前重新选择取药药店或送药上门。"),
+        new(DispensingOffered, "处方已发送药店",
+            "您的电子处方{prescriptionId}已发送至{pharmacyName}，正在等待药店接单。"),
+        new(DispensingClaimed, "药店已接单",
+            "{pharmacyName}已接收您的电子处方{prescriptionId}，正在为您备药。"),
+        new(DispensingReturned, "药店未能调配",
+            "{pharmacyName}未能调配您的电子处方{prescriptionId}，系统将为您转至其他药店。"),
+        new(DispensingDispensed, "药品已调配",
+            "{pharmacyName}已调配您的电子处方{prescriptionId}中的药品。"),
+        new(DispensingCompleted, "发药完成",
+            "您的电子处方{prescriptionId}已由{pharmacyName}完成发药，电子凭证编号{receiptId}。"),
+        new(DispensingDispatched, "药品已发出",
+            "您的电子处方{prescriptionId}的药品已由{courier}配送，运单号{trackingNumber}。"),
+        new(DispensingDelivered, "药品已送达",
+            "您的电子处方{prescriptionId}的药品已送达，请核对药品。"),
+        new(DispensingCancelled, "处方已撤销",
+            "您的电子处方{prescriptionId}已被开方医师撤销，如有疑问请联系医师。"),
+        new(DispensingExpired, "处方已过期",
+            "您的电子处方{prescriptionId}已超过有效期（{validUntil}），如需用药请重新复诊开方。"),
     }.ToDictionary(t => t.Name, StringComparer.Ordinal);
 
     /// <summary>

@@ -95,17 +95,9 @@ public sealed class PharmacistReview(PrescriptionRecords records, IPrescriptionR
         if (now.Status == PrescriptionStatus.Cancelled)
         {
             await routing.CancelAsync(record.PrescriptionId, now.History[^1].Note ?? "cancelled", cancellationToken);
-            return;
         }
 
-        await notifications.SendAsync(new NotificationMessage(
-            NotificationRecipient.HealthCode(record.CodeId), NotificationTemplates.PrescriptionApproved,
-            $"prescription-approved:{record.PrescriptionId}:{record.Current.Version}",
-            new Dictionary<string, string>
-            {
-                ["prescriptionId"] = record.PrescriptionId,
-                ["validUntil"] = TimeZoneInfo.ConvertTime(record.Current.ValidUntil, BusinessTime.Zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
-            }), cancellationToken);
+        // The citizen hears of the release from dispensing, which asks them where to collect it (docs/dispensing.md).
     }
 
     private async Task NotifyReturnedAsync(PrescriptionRecord record, int version, ReturnReason reason, CancellationToken cancellationToken)

@@ -22,9 +22,13 @@ public sealed class NotificationTemplatesTests
         Assert.Equal(
             [
                 NotificationTemplates.BookingReminderEveningBefore, NotificationTemplates.BookingReminderHourBefore,
+                NotificationTemplates.DispensingCancelled, NotificationTemplates.DispensingChoose, NotificationTemplates.DispensingChooseAgain,
+                NotificationTemplates.DispensingClaimed, NotificationTemplates.DispensingCompleted, NotificationTemplates.DispensingDelivered,
+                NotificationTemplates.DispensingDispatched, NotificationTemplates.DispensingDispensed, NotificationTemplates.DispensingExpired,
+                NotificationTemplates.DispensingOffered, NotificationTemplates.DispensingReturned,
                 NotificationTemplates.LicenceLicensed, NotificationTemplates.LicenceRejected,
                 NotificationTemplates.LicenceStepOverdue, NotificationTemplates.LicenceStepReminder,
-                NotificationTemplates.PrescriptionApproved, NotificationTemplates.PrescriptionReturned, NotificationTemplates.PrescriptionReturnedToPhysician,
+                NotificationTemplates.PrescriptionReturned, NotificationTemplates.PrescriptionReturnedToPhysician,
             ],
             NotificationTemplates.All.Keys.Order(StringComparer.Ordinal));
     }

@@ -51,6 +51,12 @@ internal sealed class SchemaRegistry
     /// <summary>The DataAnnotations the request validator enforces, said in JSON Schema.</summary>
     private static JsonNode Annotate(JsonSchemaExporterContext context, JsonNode schema)
     {
+        // Any JSON (a JsonElement, such as a FHIR bundle) is the boolean schema true, which OpenAPI readers choke on; {} means the same.
+        if (schema is JsonValue any && any.GetValueKind() == System.Text.Json.JsonValueKind.True)
+        {
+            return new JsonObject();
+        }
+
         if (schema is not JsonObject node || context.PropertyInfo is not { } property)
         {
             return schema;

@@ -13,7 +13,7 @@ public sealed record Problem(string Type, string Title, int Status, string Detai
     /// <summary>Field (JSON camelCase path) → messages, for validation problems.</summary>
     public IReadOnlyDictionary<string, string[]>? Errors { get; init; }
 
-    /// <summary>The domain error's stable code (e.g. <c>slot-full</c>), when Core raised it.</summary>
+    /// <summary>The stable code (e.g. <c>slot-full</c>): the domain error's, or the platform's own for the problems it raises (<c>invalid-request</c>, <c>unauthenticated</c>, ...).</summary>
     public string? Code { get; init; }
 
     /// <summary>Sent as the <c>Retry-After</c> header, not in the body.</summary>
@@ -29,10 +29,10 @@ public static class ApiProblems
     public const string TypeBase = "https://healthserverless.city/problems/";
 
     public static Problem Validation(string detail, IReadOnlyDictionary<string, string[]> errors, string? code = null) =>
-        new(TypeBase + "validation", "The request is not valid.", 400, detail) { Errors = errors, Code = code };
+        new(TypeBase + "validation", "The request is not valid.", 400, detail) { Errors = errors, Code = code ?? "invalid-request" };
 
     public static Problem Unauthorized(string detail) =>
-        new(TypeBase + "unauthorized", "Authentication is required.", 401, detail);
+        new(TypeBase + "unauthorized", "Authentication is required.", 401, detail) { Code = "unauthenticated" };
 
     public static Problem Forbidden(string detail, string? code = null) =>
         new(TypeBase + "forbidden", "The caller may not do this.", 403, detail) { Code = code };
@@ -50,21 +50,21 @@ public static class ApiProblems
         new(TypeBase + "precondition-failed", "A precondition failed.", 412, detail) { Code = code };
 
     public static Problem PayloadTooLarge(long limitBytes) =>
-        new(TypeBase + "payload-too-large", "The request body is too large.", 413, $"The body may be at most {limitBytes} bytes.");
+        new(TypeBase + "payload-too-large", "The request body is too large.", 413, $"The body may be at most {limitBytes} bytes.") { Code = "payload-too-large" };
 
     public static Problem UnsupportedMediaType() =>
-        new(TypeBase + "unsupported-media-type", "Unsupported media type.", 415, "Send the body as application/json (UTF-8).");
+        new(TypeBase + "unsupported-media-type", "Unsupported media type.", 415, "Send the body as application/json (UTF-8).") { Code = "unsupported-media-type" };
 
     public static Problem Unprocessable(string detail, string? code = null) =>
         new(TypeBase + "unprocessable", "The request cannot be processed.", 422, detail) { Code = code };
 
     public static Problem IdempotencyKeyReused() =>
         new(TypeBase + "idempotency-key-reused", "The Idempotency-Key was used for another request.", 422,
-            "This Idempotency-Key was already used with a different request; use a new key for a new request.");
+            "This Idempotency-Key was already used with a different request; use a new key for a new request.") { Code = "idempotency-key-reused" };
 
     public static Problem IdempotencyRequestInProgress(TimeSpan retryAfter) =>
         new(TypeBase + "idempotency-request-in-progress", "A request with this Idempotency-Key is in progress.", 409,
-            "Another attempt with this Idempotency-Key has not finished yet; retry later.") { RetryAfter = retryAfter };
+            "Another attempt with this Idempotency-Key has not finished yet; retry later.") { Code = "idempotency-request-in-progress", RetryAfter = retryAfter };
 
     public static Problem TooManyRequests(string detail, string? code = null, TimeSpan? retryAfter = null) =>
         new(TypeBase + "too-many-requests", "Too many requests.", 429, detail) { Code = code, RetryAfter = retryAfter };

@@ -1,3 +1,4 @@
+using HealthServerless.Functions.Dispensing;
 using HealthServerless.Functions.Licensing;
 using HealthServerless.Functions.Platform.Durable;
 using HealthServerless.LocalHost.Catalog;
@@ -18,7 +19,8 @@ public sealed class DurableTasksTests
         Assert.Equal(hosted, declared.Select(d => d.Name).Order(StringComparer.Ordinal));
         Assert.Contains(declared, d => d == (LicenceApprovalV1.Name, typeof(LicenceApprovalV1)));
         Assert.Contains(declared, d => d == (CheckLicenceCompletenessActivity.Name, typeof(CheckLicenceCompletenessActivity)));
-        Assert.All(declared.Where(d => d.Type != typeof(LicenceApprovalV1)), d => Assert.True(typeof(ITaskActivity).IsAssignableFrom(d.Type), d.Name));
+        Assert.Contains(declared, d => d == (PrescriptionRoutingV1.Name, typeof(PrescriptionRoutingV1)));
+        Assert.All(declared.Where(d => d.Type != typeof(LicenceApprovalV1) && d.Type != typeof(PrescriptionRoutingV1)), d => Assert.True(typeof(ITaskActivity).IsAssignableFrom(d.Type), d.Name));
     }
 
     [Fact]

@@ -1,0 +1,89 @@
+using System.Globalization;
+using System.Text.Json;
+using HealthServerless.Core.Common;
+using HealthServerless.Core.Events;
+using HealthServerless.Core.Notifications;
+using HealthServerless.Core.Storage;
+
+namespace HealthServerless.Core.Dispensing;
+
+/// <summary>Why a pharmacy's offer or claim ended without it dispensing, as the withdrawn event says.</summary>
+public static class WithdrawalReasons
+{
+    public const string OfferLapsed = "offer-lapsed";
+    public const string ClaimLapsed = "claim-lapsed";
+    public const string Cancelled = "cancelled";
+    public const string Expired = "expired";
+}
+
+/// <summary>The data of <c>city.health.prescription.withdrawn</c>: the pharmacy must stop working on it.</summary>
+public sealed record PrescriptionWithdrawn(string PrescriptionId, string Reason, int Seq);
+
+/// <summary>
+/// CloudEvents to one pharmacy on topic <c>prescriptions</c> (docs/dispensing.md, "Events"):
+/// property <c>partnerid</c> is the pharmacy id (its Service Bus subscription's SQL filter, its
+/// queue on one machine), the session id is the prescription id. Ids derive from the
+/// prescription and the transition, so a re-published event is the same event.
+/// </summary>
+public sealed class PharmacyEvents(IEventPublisher events)
+{
+    public const string Source = "/healthserverless/dispensing";
+    public const string OfferedType = "city.health.prescription.offered";
+    public const string WithdrawnType = "city.health.prescription.withdrawn";
+    public const string FhirJson = "application/fhir+json";
+    public const string PartnerProperty = "partnerid";
+
+    /// <summary>The offer carries the FHIR R4 Bundle of MedicationRequests and, as <c>deadline</c>, when it lapses.</summary>
+    public Task OfferedAsync(DispensingRecord record, OfferRecord offer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(offer);
+        using var bundle = JsonDocument.Parse(record.Prescription.FhirBundleJson);
+        var cloudEvent = new CloudEvent($"{record.PrescriptionId}.{offer.Seq}.offered", Source, OfferedType, record.PrescriptionId, offer.OfferedAt, bundle.RootElement.Clone(), FhirJson);
+        return events.PublishAsync(EventTopics.Prescriptions, cloudEvent, record.PrescriptionId, Properties(offer.PharmacyId, offer.Deadline), cancellationToken);
+    }
+
+    public Task WithdrawnAsync(string prescriptionId, string pharmacyId, int seq, string reason, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var data = JsonSerializer.SerializeToElement(new PrescriptionWithdrawn(prescriptionId, reason, seq), TypedDocuments.Json);
+        var cloudEvent = new CloudEvent($"{prescriptionId}.{seq}.withdrawn", Source, WithdrawnType, prescriptionId, at, data);
+        return events.PublishAsync(EventTopics.Prescriptions, cloudEvent, prescriptionId, Properties(pharmacyId, null), cancellationToken);
+    }
+
+    private static Dictionary<string, string> Properties(string pharmacyId, DateTimeOffset? deadline)
+    {
+        var properties = new Dictionary<string, string>(StringComparer.Ordinal) { [PartnerProperty] = pharmacyId };
+        if (deadline is { } at)
+        {
+            properties["deadline"] = at.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
+        }
+
+        return properties;
+    }
+}
+
+/// <summary>The citizen's inbox: one notice per transition (key = prescription, transition number, template).</summary>
+public sealed class DispensingNotices(INotificationSender notifications, PharmacyDirectory directory)
+{
+    public async Task SendAsync(DispensingRecord record, string template, string? pharmacyId = null, IReadOnlyDictionary<string, string>? extra = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var values = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["prescriptionId"] = record.PrescriptionId,
+            ["validUntil"] = TimeZoneInfo.ConvertTime(record.Prescription.ValidUntil, BusinessTime.Zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
+        };
+        if (pharmacyId is not null)
+        {
+            values["pharmacyName"] = (await directory.FindAsync(pharmacyId, cancellationToken))?.Name ?? pharmacyId;
+        }
+
+        foreach (var (name, value) in extra ?? new Dictionary<string, string>())
+        {
+            values[name] = value;
+        }
+
+        await notifications.SendAsync(new NotificationMessage(
+            NotificationRecipient.HealthCode(record.Prescription.CodeId), template, $"dispensing:{record.PrescriptionId}:{record.Seq}:{template}", values), cancellationToken);
+    }
+}
