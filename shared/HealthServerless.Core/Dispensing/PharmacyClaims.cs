@@ -98,7 +98,7 @@ public sealed class PharmacyClaims(
         ArgumentNullException.ThrowIfNull(items);
         var pharmacyId = PharmacyOf(caller);
         var current = await ReadOfferedAsync(pharmacyId, prescriptionId, cancellationToken);
-        CheckItems(current, items, BusinessTime.Today(time.GetUtcNow()));
+        DispenseChecks.Check(current, items, BusinessTime.Today(time.GetUtcNow()));
         var now = time.GetUtcNow();
         var changed = false;
         var record = await UpdateAsync(prescriptionId, r =>
@@ -267,29 +267,6 @@ public sealed class PharmacyClaims(
                 throw DomainException.Conflict("prescription-cancelled", "The physician cancelled this prescription.");
             case DispensingStatus.Expired:
                 throw DomainException.Conflict("prescription-expired", "The prescription's validity has ended.");
-        }
-    }
-
-    private static void CheckItems(DispensingRecord record, IReadOnlyList<DispensedItem> items, DateOnly today)
-    {
-        if (items.Count == 0)
-        {
-            throw DomainException.Validation("nothing-dispensed", "Record at least one item.", "items", "At least one item.");
-        }
-
-        foreach (var group in items.GroupBy(i => i.DrugCode, StringComparer.Ordinal))
-        {
-            var line = record.Prescription.Lines.FirstOrDefault(l => l.DrugCode == group.Key)
-                ?? throw DomainException.Unprocessable("drug-not-prescribed", $"Drug {group.Key} is not on this prescription.");
-            if (group.Sum(i => i.Quantity) > line.Quantity)
-            {
-                throw DomainException.Unprocessable("quantity-exceeds-prescription", $"More of drug {group.Key} than prescribed ({line.Quantity}).");
-            }
-
-            if (group.Any(i => i.ExpiryDate < today))
-            {
-                throw DomainException.Unprocessable("lot-expired", $"A lot of drug {group.Key} is past its expiry date.");
-            }
         }
     }
 
