@@ -98,10 +98,15 @@ public sealed class DispensingOrders(
     /// The physician's cancellation (<see cref="IPrescriptionRouting.CancelAsync"/>): refused once
     /// dispensing started; else the record is cancelled and the pharmacy holding an offer or a
     /// claim is told. Again on a cancelled record re-sends what the first call may not have.
+    /// A prescription never released has nothing to end: null.
     /// </summary>
-    public async Task<DispensingRecord> CancelAsync(string prescriptionId, string reason, CancellationToken cancellationToken = default)
+    public async Task<DispensingRecord?> CancelAsync(string prescriptionId, string reason, CancellationToken cancellationToken = default)
     {
-        await ReadAsync(prescriptionId, cancellationToken);
+        if (await store.ReadAsync<DispensingRecord>(DispensingContainers.Orders, prescriptionId, DispensingContainers.OrderId, cancellationToken) is null)
+        {
+            return null;
+        }
+
         var now = time.GetUtcNow();
         string? holder = null;
         var record = await store.UpdateAsync<DispensingRecord>(DispensingContainers.Orders, prescriptionId, DispensingContainers.OrderId, r =>
