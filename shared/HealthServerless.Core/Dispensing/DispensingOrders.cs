@@ -88,7 +88,7 @@ public sealed class DispensingOrders(
         var updated = await store.UpdateAsync<DispensingRecord>(DispensingContainers.Orders, prescriptionId, DispensingContainers.OrderId, r =>
             r.Status == DispensingStatus.AwaitingChoice
                 ? r.Moved(DispensingStatus.Ready, now, caller.Subject, "chose-" + kind, choice.PharmacyId) with { Choice = choice, Round = r.Round + 1 }
-                : r.Choice == choice ? null
+                : r.Choice is { } made && made with { At = now } == choice ? null // the same choice again: a retry
                 : throw DomainException.Conflict("choice-not-awaited", "A pharmacy is already working on this prescription, or it is closed."),
             cancellationToken: cancellationToken);
         return DispensingView.From(updated);
