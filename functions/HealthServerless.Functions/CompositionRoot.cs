@@ -6,6 +6,7 @@ using HealthServerless.Functions.Dispensing;
 using HealthServerless.Functions.Identity;
 using HealthServerless.Functions.Licensing;
 using HealthServerless.Functions.Notifications;
+using HealthServerless.Functions.Prescriptions;
 using HealthServerless.Azure.Cosmos;
 using HealthServerless.Azure.Events;
 using HealthServerless.Azure.Storage;
@@ -72,6 +73,7 @@ public static class CompositionRoot
         services.AddBookingFunctions();
         services.AddNotificationFunctions(configuration);
         services.AddLicensingFunctions(configuration);
+        services.AddPrescriptionsFunctions();
         services.AddDispensingFunctions(configuration);
 
         return services;

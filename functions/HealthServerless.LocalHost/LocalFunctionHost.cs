@@ -155,6 +155,7 @@ public sealed class LocalFunctionHost : IAsyncDisposable
         });
         builder.Services.AddSingleton(sidecar);
         builder.Services.AddHostedService<DurableDrainService>();
+        builder.Services.AddHostedService<DurableHistoryRetention>();
         return sidecar;
     }
 }

@@ -26,6 +26,15 @@ public sealed class LocalHostOptions
     /// </summary>
     public TimeSpan DurableVisibilityTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long after its creation the durable history of an instance that has ended (completed, failed,
+    /// terminated) is kept for inspection before it is purged; zero or less keeps it for ever (docs/decisions/012).
+    /// </summary>
+    public TimeSpan DurableHistoryRetention { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How often ended instances older than <see cref="DurableHistoryRetention"/> are purged.</summary>
+    public TimeSpan DurableHistoryPurgeInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Longest wait between polls of an idle queue (the Functions host's maxPollingInterval).</summary>
     public TimeSpan MaxQueuePollingInterval { get; set; } = TimeSpan.FromSeconds(2);
 

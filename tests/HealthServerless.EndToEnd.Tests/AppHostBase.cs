@@ -84,12 +84,26 @@ public abstract class AppHostBase : IAsyncLifetime
     {
     }
 
+    /// <summary>
+    /// Registrations after the app's own, so the last one wins: a subclass supplies a port the
+    /// app does not register itself (e.g. a recording one on the far side of a seam).
+    /// </summary>
+    protected virtual void OverrideServices(IServiceCollection services)
+    {
+    }
+
     /// <summary>The app's telemetry as the local host runs it; a subclass may add exporters of its own.</summary>
     protected virtual void AddTelemetry(IServiceCollection services, IConfiguration configuration) => services.AddHealthTelemetry(configuration);
 
     private Task<LocalFunctionHost> StartHostAsync() =>
         LocalFunctionHost.StartAsync(
-            new FunctionApp((services, configuration) => AddTelemetry(services.AddHealthServerless(configuration), configuration), worker => worker.UseHealthServerless()),
+            new FunctionApp(
+                (services, configuration) =>
+                {
+                    AddTelemetry(services.AddHealthServerless(configuration), configuration);
+                    OverrideServices(services);
+                },
+                worker => worker.UseHealthServerless()),
             [], Settings,
             builder =>
             {

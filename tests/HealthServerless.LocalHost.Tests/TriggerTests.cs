@@ -224,6 +224,28 @@ public sealed class TriggerTests(AzuriteFixture fixture) : IClassFixture<Azurite
         Assert.Equal(0, left.Value.ApproximateMessagesCount);
     }
 
+    [Fact]
+    public async Task The_history_of_ended_instances_is_purged_after_the_retention_and_a_waiting_one_is_kept()
+    {
+        var settings = TestAppHost.Settings(fixture.Azurite, TestAppHost.NewTaskHub());
+        settings["LocalHost:DurableHistoryRetention"] = "00:00:01";
+        settings["LocalHost:DurableHistoryPurgeInterval"] = "00:00:01";
+        await using var host = await TestAppHost.StartAsync(settings);
+        var client = host.Services.GetRequiredService<DurableTaskClient>();
+        var ended = await client.ScheduleNewOrchestrationInstanceAsync(nameof(ApprovalOrchestrator), new ApprovalRequest("erin"), Ct);
+        var waiting = await client.ScheduleNewOrchestrationInstanceAsync(nameof(ApprovalOrchestrator), new ApprovalRequest("frank"), Ct);
+        await Eventually.ReturnsAsync<OrchestrationMetadata?>(
+            () => client.GetInstanceAsync(waiting, cancellation: Ct), state => state?.RuntimeStatus == OrchestrationRuntimeStatus.Running, what: "the second instance to start");
+        await client.RaiseEventAsync(ended, "Decision", "yes", Ct);
+
+        // Its completion is not awaited: with a one-second retention it may be purged before a poll sees it.
+        await Eventually.ReturnsAsync<OrchestrationMetadata?>(
+            () => client.GetInstanceAsync(ended, cancellation: Ct), state => state is null, what: "the ended instance to be purged");
+        Assert.Contains("activity:start:erin:yes", host.Services.GetRequiredService<Observations>().Events);
+        var kept = await client.GetInstanceAsync(waiting, cancellation: Ct);
+        Assert.Equal(OrchestrationRuntimeStatus.Running, kept?.RuntimeStatus);
+    }
+
     /// <summary>Waits on the durable backend end with the test, or after a minute at the latest.</summary>
     private static CancellationToken Deadline() =>
         CancellationTokenSource.CreateLinkedTokenSource(Ct, new CancellationTokenSource(TimeSpan.FromMinutes(1)).Token).Token;

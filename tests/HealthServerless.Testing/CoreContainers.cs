@@ -2,6 +2,7 @@ using HealthServerless.Core.Booking;
 using HealthServerless.Core.Dispensing;
 using HealthServerless.Core.Identity;
 using HealthServerless.Core.Licensing;
+using HealthServerless.Core.Prescriptions;
 using HealthServerless.Core.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -17,6 +18,6 @@ public static class CoreContainers
 
     private static IReadOnlyList<StoreContainer> Build() =>
         StoreContainers.Registered(new ServiceCollection()
-            .AddIdentity().AddBooking().AddLicensing().AddDispensing()
+            .AddIdentity().AddBooking().AddLicensing().AddPrescriptions().AddDispensing()
             .AddStoreContainers([StoreContainers.Idempotency]));
 }

@@ -70,8 +70,10 @@ public sealed class LicensingHttpFunctions(
         string number, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
     {
         var view = await applicants.SubmitAsync(req.Caller(), number, LicenceApprovalV1.Name, cancellationToken);
-        // The instance id is the application number: a retried submit finds the running instance.
-        if (view.Status != ApplicationStatus.Draft && await client.GetInstanceAsync(number, cancellation: cancellationToken) is null)
+        // The instance id is the application number: a retried submit finds the running instance. A decided
+        // application's instance may have been purged (docs/decisions/012); it must not start again.
+        if (view.Status is not (ApplicationStatus.Draft or ApplicationStatus.Licensed or ApplicationStatus.Rejected)
+            && await client.GetInstanceAsync(number, cancellation: cancellationToken) is null)
         {
             await client.ScheduleNewOrchestrationInstanceAsync(LicenceApprovalV1.Name, new LicenceApprovalInput(number, view.Type), new StartOrchestrationOptions(number), cancellationToken);
         }

@@ -29,8 +29,13 @@ public enum SupplementaryDocumentType
     ForeignPermanentResidentCard,
 }
 
-/// <summary>The health code, addressed by its random id (what QR tokens and bookings carry).</summary>
-public sealed record HealthCodeRecord(string CodeId, string ResidentKey, string Name, string IdNumberMasked, string ManagedBy, DateTimeOffset CreatedAt);
+/// <summary>
+/// The health code, addressed by its random id (what QR tokens and bookings carry).
+/// <see cref="BirthDate"/> is read from the ID number at registration (the number itself is not
+/// kept here), so age rules such as a guardian for a child under 6 need no ID number; codes
+/// made before it was recorded have none.
+/// </summary>
+public sealed record HealthCodeRecord(string CodeId, string ResidentKey, string Name, string IdNumberMasked, string ManagedBy, DateTimeOffset CreatedAt, DateOnly? BirthDate = null);
 
 /// <summary>A citizen account (token subject): its own code and up to five family members it acts for.</summary>
 public sealed record AccountRecord(string Subject, string? SelfCodeId, IReadOnlyList<FamilyMember> Family)

@@ -47,7 +47,7 @@ public sealed partial class ResidentRegistration(IDocumentStore store, IdentityK
 
         await store.CreateAsync(
             IdentityContainers.HealthCodes, resident.CodeId, "code",
-            new HealthCodeRecord(resident.CodeId, residentKey, resident.Name, resident.IdNumberMasked, caller.Subject, resident.RegisteredAt),
+            new HealthCodeRecord(resident.CodeId, residentKey, resident.Name, resident.IdNumberMasked, caller.Subject, resident.RegisteredAt, residentId.BirthDate),
             cancellationToken);
 
         await store.UpdateAsync(

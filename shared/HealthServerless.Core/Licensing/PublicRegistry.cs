@@ -87,6 +87,14 @@ public sealed class PublicRegistry(IDocumentStore store)
         return [.. (await store.QueryAsync<RegistryEntryRecord>(LicensingContainers.Registry, Partition(kind), query.Take(MaxResults), cancellationToken)).Select(e => ToView(e.Value))];
     }
 
+    /// <summary>
+    /// The entry of one holder by the key the registry files it under (a physician's or nurse's
+    /// qualification number, an institution's credit code), or null: what another capability
+    /// reads to check a licence at the moment it matters (Prescriptions, before prescribing).
+    /// </summary>
+    public async Task<RegistryEntryView?> FindAsync(RegistryKind kind, string holderKey, CancellationToken cancellationToken = default) =>
+        await store.ReadAsync<RegistryEntryRecord>(LicensingContainers.Registry, Partition(kind), Id(holderKey), cancellationToken) is { } entry ? ToView(entry.Value) : null;
+
     public static string Partition(RegistryKind kind) => kind.ToString().ToLowerInvariant();
 
     /// <summary>Ids are lower-case hex of the holder key, so any key is a safe document id.</summary>

@@ -28,6 +28,8 @@ public static partial class NotificationTemplates
     public const string LicenceRejected = "licence-rejected";
     public const string LicenceStepReminder = "licence-step-reminder";
     public const string LicenceStepOverdue = "licence-step-overdue";
+    public const string PrescriptionReturned = "prescription-returned";
+    public const string PrescriptionReturnedToPhysician = "prescription-returned-to-physician";
     public const string DispensingChoose = "dispensing-choose";
     public const string DispensingChooseAgain = "dispensing-choose-again";
     public const string DispensingOffered = "dispensing-offered";
@@ -52,6 +54,22 @@ public static partial class NotificationTemplates
             },
         };
 
+    private static readonly IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> ReturnReasonWording =
+        new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal)
+        {
+            ["reason"] = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["InappropriateDrug"] = "用药不适宜",
+                ["DosageOrFrequency"] = "用法用量不适宜",
+                ["Interaction"] = "存在药物相互作用",
+                ["Contraindication"] = "存在禁忌",
+                ["DuplicateTherapy"] = "重复用药",
+                ["QuantityOrDuration"] = "用量或疗程不适宜",
+                ["DiagnosisMismatch"] = "诊断与用药不符",
+                ["IncompleteInformation"] = "处方信息不完整",
+            },
+        };
+
     public static IReadOnlyDictionary<string, NotificationTemplate> All { get; } = new NotificationTemplate[]
     {
         new(BookingReminderEveningBefore, "就诊提醒",
@@ -66,6 +84,10 @@ public static partial class NotificationTemplates
             "执业许可申请{number}正在等待{step}，办理时限至{dueAt}，请及时处理。", StepWording),
         new(LicenceStepOverdue, "超期督办",
             "执业许可申请{number}的{step}已超过办理时限（{dueAt}），已升级督办。", StepWording),
+        new(PrescriptionReturned, "处方正在调整",
+            "您的电子处方{prescriptionId}经药师审核需要医生调整（{reason}），调整后将再次审核。", ReturnReasonWording),
+        new(PrescriptionReturnedToPhysician, "处方被药师退回",
+            "电子处方{prescriptionId}第{version}版被药师退回：{reason}。请修改后重新提交或作废。", ReturnReasonWording),
         new(DispensingChoose, "请选择取药方式",
             "您的电子处方{prescriptionId}已审核通过，请在{validUntil}前选择取药药店、就近医保定点药店或送药上门。"),
         new(DispensingChooseAgain, "请重新选择药店",

@@ -28,6 +28,7 @@ public sealed class NotificationTemplatesTests
                 NotificationTemplates.DispensingOffered, NotificationTemplates.DispensingReturned,
                 NotificationTemplates.LicenceLicensed, NotificationTemplates.LicenceRejected,
                 NotificationTemplates.LicenceStepOverdue, NotificationTemplates.LicenceStepReminder,
+                NotificationTemplates.PrescriptionReturned, NotificationTemplates.PrescriptionReturnedToPhysician,
             ],
             NotificationTemplates.All.Keys.Order(StringComparer.Ordinal));
     }

@@ -7,7 +7,7 @@ using HealthServerless.Testing;
 namespace HealthServerless.EndToEnd.Tests.Booking;
 
 /// <summary>The calls a portal makes, and every response body kept for the personal-data scan.</summary>
-internal sealed class BookingApi(AppHost app)
+internal sealed class BookingApi(AppHostBase app)
 {
     public const string Institution = "H001";
 
