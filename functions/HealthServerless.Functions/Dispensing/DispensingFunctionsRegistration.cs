@@ -10,7 +10,7 @@ namespace HealthServerless.Functions.Dispensing;
 public static class DispensingFunctionsRegistration
 {
     /// <summary>
-    /// Dispensing: Core's use cases and containers, the claim secret and receipt keys, and the
+    /// Dispensing: Core's use cases and containers, the claim secret and receipt keys, the signed webhooks, and the
     /// real <see cref="IPrescriptionRouting"/> prescribing hands released prescriptions to.
     /// </summary>
     public static IServiceCollection AddDispensingFunctions(this IServiceCollection services, IConfiguration configuration)
@@ -21,6 +21,10 @@ public static class DispensingFunctionsRegistration
         services.AddSingleton<DurablePrescriptionRouting>();
         services.RemoveAll<IPrescriptionRouting>();
         services.AddSingleton<IPrescriptionRouting>(sp => sp.GetRequiredService<DurablePrescriptionRouting>());
+        // The signed webhooks: only pharmacies configured under Dispensing:Webhooks get one.
+        services.AddOptions<PharmacyWebhookOptions>().BindConfiguration(DispensingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IPharmacyEventChannel, PharmacyWebhookChannel>();
+        services.AddHttpClient(PharmacyWebhookChannel.ClientName, client => client.Timeout = TimeSpan.FromSeconds(10));
         services.AddOptions<RateLimitingOptions>().BindConfiguration(RateLimitingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<RateLimits>();
         return services;

@@ -31,7 +31,11 @@ public sealed class DurablePrescriptionRouting(DispensingOrders orders, QueueSer
 
     public async Task CancelAsync(string prescriptionId, string reason, CancellationToken cancellationToken = default)
     {
-        await orders.CancelAsync(prescriptionId, reason, cancellationToken);
+        if (await orders.CancelAsync(prescriptionId, reason, cancellationToken) is null)
+        {
+            return; // Never released: no routing to end.
+        }
+
         await SignalAsync(new RoutingSignal(prescriptionId, Start: false), cancellationToken);
     }
 

@@ -20,13 +20,24 @@ public static class WithdrawalReasons
 public sealed record PrescriptionWithdrawn(string PrescriptionId, string Reason, int Seq);
 
 /// <summary>
+/// A further way to a pharmacy besides the event port (the signed webhook): handed each of its
+/// events after the event port took it; must accept it durably (a queue) before returning.
+/// </summary>
+public interface IPharmacyEventChannel
+{
+    Task HandOverAsync(string pharmacyId, CloudEvent cloudEvent, CancellationToken cancellationToken);
+}
+
+/// <summary>
 /// CloudEvents to one pharmacy on topic <c>prescriptions</c> (docs/dispensing.md, "Events"):
 /// property <c>partnerid</c> is the pharmacy id (its Service Bus subscription's SQL filter, its
 /// queue on one machine), the session id is the prescription id. Ids derive from the
 /// prescription and the transition, so a re-published event is the same event.
 /// </summary>
-public sealed class PharmacyEvents(IEventPublisher events)
+public sealed class PharmacyEvents(IEventPublisher events, IEnumerable<IPharmacyEventChannel> channels)
 {
+    private readonly IReadOnlyList<IPharmacyEventChannel> _channels = [.. channels];
+
     public const string Source = "/healthserverless/dispensing";
     public const string OfferedType = "city.health.prescription.offered";
     public const string WithdrawnType = "city.health.prescription.withdrawn";
@@ -34,20 +45,29 @@ public sealed class PharmacyEvents(IEventPublisher events)
     public const string PartnerProperty = "partnerid";
 
     /// <summary>The offer carries the FHIR R4 Bundle of MedicationRequests and, as <c>deadline</c>, when it lapses.</summary>
-    public Task OfferedAsync(DispensingRecord record, OfferRecord offer, CancellationToken cancellationToken)
+    public async Task OfferedAsync(DispensingRecord record, OfferRecord offer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(offer);
         using var bundle = JsonDocument.Parse(record.Prescription.FhirBundleJson);
         var cloudEvent = new CloudEvent($"{record.PrescriptionId}.{offer.Seq}.offered", Source, OfferedType, record.PrescriptionId, offer.OfferedAt, bundle.RootElement.Clone(), FhirJson);
-        return events.PublishAsync(EventTopics.Prescriptions, cloudEvent, record.PrescriptionId, Properties(offer.PharmacyId, offer.Deadline), cancellationToken);
+        await SendAsync(offer.PharmacyId, cloudEvent, Properties(offer.PharmacyId, offer.Deadline), cancellationToken);
     }
 
-    public Task WithdrawnAsync(string prescriptionId, string pharmacyId, int seq, string reason, DateTimeOffset at, CancellationToken cancellationToken)
+    public async Task WithdrawnAsync(string prescriptionId, string pharmacyId, int seq, string reason, DateTimeOffset at, CancellationToken cancellationToken)
     {
         var data = JsonSerializer.SerializeToElement(new PrescriptionWithdrawn(prescriptionId, reason, seq), TypedDocuments.Json);
         var cloudEvent = new CloudEvent($"{prescriptionId}.{seq}.withdrawn", Source, WithdrawnType, prescriptionId, at, data);
-        return events.PublishAsync(EventTopics.Prescriptions, cloudEvent, prescriptionId, Properties(pharmacyId, null), cancellationToken);
+        await SendAsync(pharmacyId, cloudEvent, Properties(pharmacyId, null), cancellationToken);
+    }
+
+    private async Task SendAsync(string pharmacyId, CloudEvent cloudEvent, Dictionary<string, string> properties, CancellationToken cancellationToken)
+    {
+        await events.PublishAsync(EventTopics.Prescriptions, cloudEvent, cloudEvent.Subject, properties, cancellationToken);
+        foreach (var channel in _channels)
+        {
+            await channel.HandOverAsync(pharmacyId, cloudEvent, cancellationToken);
+        }
     }
 
     private static Dictionary<string, string> Properties(string pharmacyId, DateTimeOffset? deadline)

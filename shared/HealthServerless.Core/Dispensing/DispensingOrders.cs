@@ -88,7 +88,7 @@ public sealed class DispensingOrders(
         var updated = await store.UpdateAsync<DispensingRecord>(DispensingContainers.Orders, prescriptionId, DispensingContainers.OrderId, r =>
             r.Status == DispensingStatus.AwaitingChoice
                 ? r.Moved(DispensingStatus.Ready, now, caller.Subject, "chose-" + kind, choice.PharmacyId) with { Choice = choice, Round = r.Round + 1 }
-                : r.Choice == choice ? null
+                : r.Choice is { } made && made with { At = now } == choice ? null // the same choice again: a retry
                 : throw DomainException.Conflict("choice-not-awaited", "A pharmacy is already working on this prescription, or it is closed."),
             cancellationToken: cancellationToken);
         return DispensingView.From(updated);
@@ -98,10 +98,15 @@ public sealed class DispensingOrders(
     /// The physician's cancellation (<see cref="IPrescriptionRouting.CancelAsync"/>): refused once
     /// dispensing started; else the record is cancelled and the pharmacy holding an offer or a
     /// claim is told. Again on a cancelled record re-sends what the first call may not have.
+    /// A prescription never released has nothing to end: null.
     /// </summary>
-    public async Task<DispensingRecord> CancelAsync(string prescriptionId, string reason, CancellationToken cancellationToken = default)
+    public async Task<DispensingRecord?> CancelAsync(string prescriptionId, string reason, CancellationToken cancellationToken = default)
     {
-        await ReadAsync(prescriptionId, cancellationToken);
+        if (await store.ReadAsync<DispensingRecord>(DispensingContainers.Orders, prescriptionId, DispensingContainers.OrderId, cancellationToken) is null)
+        {
+            return null;
+        }
+
         var now = time.GetUtcNow();
         string? holder = null;
         var record = await store.UpdateAsync<DispensingRecord>(DispensingContainers.Orders, prescriptionId, DispensingContainers.OrderId, r =>

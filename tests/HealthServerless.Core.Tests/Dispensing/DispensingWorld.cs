@@ -36,7 +36,7 @@ public sealed class DispensingWorld : IAsyncDisposable
         Receipts = new DispenseReceipts(new ReceiptSigner(CertificateSigner.FromPkcs8(
             new Dictionary<string, string> { ["r1"] = Convert.ToBase64String(key.ExportPkcs8PrivateKey()) }, "r1", DispenseReceipts.TokenType)));
         Directory = new PharmacyDirectory(Core.Store, options, Core.Time);
-        PharmacyEvents = new PharmacyEvents(Events);
+        PharmacyEvents = new PharmacyEvents(Events, []);
         Notices = new DispensingNotices(Core.Notifications, Directory);
         Orders = new DispensingOrders(Core.Store, Directory, PharmacyEvents, Notices, Core.Registration, Core.Time);
         Steps = new RoutingSteps(Core.Store, Directory, PharmacyEvents, Notices, options);

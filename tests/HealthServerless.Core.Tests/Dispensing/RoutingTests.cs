@@ -122,6 +122,13 @@ public sealed class RoutingTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Cancelling_a_prescription_never_released_changes_nothing()
+    {
+        Assert.Null(await _world.Orders.CancelAsync("RX-NEVER", "not needed", Ct));
+        Assert.Empty(_world.Events.Sent);
+    }
+
+    [Fact]
     public async Task Cancellation_reaches_the_pharmacy_holding_the_claim_and_a_repeat_sends_the_same_event()
     {
         var (rx, _) = await _world.OfferedAsync();

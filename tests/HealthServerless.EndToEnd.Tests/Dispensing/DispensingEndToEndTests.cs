@@ -148,6 +148,32 @@ public sealed class DispensingEndToEndTests(DispensingHost app) : IClassFixture<
         await AssertProblemAsync(await p09.PostAsync($"/api/pharmacy-tasks/{rx.PrescriptionId}/accept", null, Ct), HttpStatusCode.Conflict, "prescription-cancelled");
     }
 
+    [Fact]
+    public async Task A_pharmacy_with_a_webhook_receives_its_offer_signed()
+    {
+        using var listener = new HttpListener();
+        listener.Prefixes.Add($"http://127.0.0.1:{app.WebhookPort}/rx-events/");
+        listener.Start();
+        var codeId = await RegisterAsync("citizen-e2e-hook", 5104);
+        var rx = Prescription("RXE2E0004", codeId);
+        await app.Host.Services.GetRequiredService<IPrescriptionRouting>().ReleaseAsync(rx, Ct);
+        await EventuallyAsync(async () => await InstanceAsync(rx.PrescriptionId) is not null, "the orchestration to start");
+        using var citizen = app.Client(app.Token("citizen-e2e-hook", Roles.Citizen));
+        await ReadAsync(await citizen.PostAsync($"/api/dispensing-orders/{rx.PrescriptionId}/choice", PlatformTests.Json("""{"kind":"Pharmacy","pharmacyId":"P03"}"""), Ct), HttpStatusCode.OK);
+
+        var context = await listener.GetContextAsync().WaitAsync(TimeSpan.FromSeconds(60), Ct);
+        using var body = new MemoryStream();
+        await context.Request.InputStream.CopyToAsync(body, Ct);
+        context.Response.StatusCode = 204;
+        context.Response.Close();
+
+        var timestamp = context.Request.Headers["X-Signature-Timestamp"]!;
+        Assert.Equal(Functions.Notifications.NotificationWebhook.Signature(app.WebhookSecret, timestamp, body.ToArray()), context.Request.Headers["X-Signature"]);
+        var received = CloudEventJson.Parse(body.ToArray());
+        Assert.Equal((Core.Dispensing.PharmacyEvents.OfferedType, rx.PrescriptionId), (received.Event.Type, received.Event.Subject));
+        Assert.Equal("Bundle", received.Event.Data.GetProperty("resourceType").GetString());
+    }
+
     private HttpClient Pharmacy(string id) => app.Client(app.Token("system-" + id, Roles.Pharmacy, new Dictionary<string, string> { ["pharmacy_id"] = id }));
 
     private static ReleasedPrescription Prescription(string id, string codeId)

@@ -8,11 +8,19 @@ namespace HealthServerless.EndToEnd.Tests.Dispensing;
 /// </summary>
 public sealed class DispensingHost : AppHostBase
 {
+    /// <summary>P03 has a signed webhook on this loopback port (the test listens on it).</summary>
+    public int WebhookPort { get; } = Testing.EmulatorProcess.FreePort();
+
+    /// <summary>A test value, generated per run; never a real secret.</summary>
+    public string WebhookSecret { get; } = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+
     protected override TimeProvider Clock => TimeProvider.System;
 
     protected override void AddSettings(Dictionary<string, string?> settings)
     {
         settings["Logging:LogLevel:Default"] = "Warning";
+        settings["Dispensing:Webhooks:P03:Url"] = $"http://127.0.0.1:{WebhookPort}/rx-events/";
+        settings["Dispensing:Webhooks:P03:Secret"] = WebhookSecret;
         for (var i = 0; i < 3; i++)
         {
             var prefix = $"Dispensing:Pharmacies:{i}:";
