@@ -15,19 +15,17 @@ namespace HealthServerless.EndToEnd.Tests.Dispensing;
 /// verified, through the local host with real tokens and Azurite; the pharmacy's system is
 /// played by the test, reading its queue as a partner would.
 /// </summary>
-public sealed class DispensingEndToEndTests(DispensingHost app) : IClassFixture<DispensingHost>
+public sealed class DispensingEndToEndTests(DispensingHost app) : DispensingSteps(app), IClassFixture<DispensingHost>
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task A_released_prescription_is_offered_accepted_dispensed_and_closed_with_a_verifiable_receipt_and_a_duplicated_event_is_harmless()
     {
         var codeId = await RegisterAsync("citizen-e2e-rx", 5101);
-        using var citizen = app.Client(app.Token("citizen-e2e-rx", Roles.Citizen));
+        using var citizen = App.Client(App.Token("citizen-e2e-rx", Roles.Citizen));
         using var p01 = Pharmacy("P01");
         using var p02 = Pharmacy("P02");
         var rx = Prescription("RXE2E0001", codeId);
-        var routing = app.Host.Services.GetRequiredService<IPrescriptionRouting>();
+        var routing = App.Host.Services.GetRequiredService<IPrescriptionRouting>();
 
         // Released twice (a retried approval): one record, one orchestration.
         await routing.ReleaseAsync(rx, Ct);
@@ -62,7 +60,7 @@ public sealed class DispensingEndToEndTests(DispensingHost app) : IClassFixture<
 
         var closed = await ReadAsync(await p01.PostAsync($"/api/pharmacy-tasks/{rx.PrescriptionId}/close", PlatformTests.Json($$"""{"secret":"{{secret}}"}"""), Ct), HttpStatusCode.OK);
         var receipt = (string)closed["receipt"]!;
-        using var anyone = app.Client();
+        using var anyone = App.Client();
         var keys = await ReadAsync(await anyone.GetAsync("/api/dispense-receipts/keys", Ct), HttpStatusCode.OK);
         var verified = await ReadAsync(await anyone.PostAsync("/api/dispense-receipts/verifications", PlatformTests.Json($$"""{"jws":"{{receipt}}"}"""), Ct), HttpStatusCode.OK);
         var forged = await ReadAsync(await anyone.PostAsync("/api/dispense-receipts/verifications", PlatformTests.Json($$"""{"jws":"{{receipt[..^4]}}AAAA"}"""), Ct), HttpStatusCode.OK);
@@ -73,7 +71,7 @@ public sealed class DispensingEndToEndTests(DispensingHost app) : IClassFixture<
         Assert.Equal(codeId, (string?)verified["receipt"]!["codeId"]);
         Assert.False((bool)forged["valid"]!);
 
-        var done = await app.Host.Services.GetRequiredService<DurableTaskClient>().WaitForInstanceCompletionAsync(DurablePrescriptionRouting.InstanceId(rx.PrescriptionId), getInputsAndOutputs: true, Ct);
+        var done = await App.Host.Services.GetRequiredService<DurableTaskClient>().WaitForInstanceCompletionAsync(DurablePrescriptionRouting.InstanceId(rx.PrescriptionId), getInputsAndOutputs: true, Ct);
         Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
         var view = await ReadAsync(await citizen.GetAsync($"/api/dispensing-orders/{rx.PrescriptionId}", Ct), HttpStatusCode.OK);
         Assert.Equal("Completed", (string?)view["status"]);
@@ -95,8 +93,8 @@ public sealed class DispensingEndToEndTests(DispensingHost app) : IClassFixture<
             await ReadAsync(await partner.PutAsync("/api/pharmacy-stock", PlatformTests.Json("""{"items":[{"drugCode":"X001","quantity":30}]}"""), Ct), HttpStatusCode.OK);
         }
 
-        await app.Host.Services.GetRequiredService<IPrescriptionRouting>().ReleaseAsync(rx, Ct);
-        using (var citizen = app.Client(app.Token("citizen-e2e-restart", Roles.Citizen)))
+        await App.Host.Services.GetRequiredService<IPrescriptionRouting>().ReleaseAsync(rx, Ct);
+        using (var citizen = App.Client(App.Token("citizen-e2e-restart", Roles.Citizen)))
         {
             await EventuallyAsync(async () => await InstanceAsync(rx.PrescriptionId) is not null, "the orchestration to start");
             await ReadAsync(await citizen.PostAsync($"/api/dispensing-orders/{rx.PrescriptionId}/choice",
@@ -104,7 +102,7 @@ public sealed class DispensingEndToEndTests(DispensingHost app) : IClassFixture<
         }
 
         var offer = await ReceiveAsync("pharmacy-p01", Core.Dispensing.PharmacyEvents.OfferedType, rx.PrescriptionId);
-        await app.RestartAsync();
+        await App.RestartAsync();
         using var p01 = Pharmacy("P01");
         await Task.Delay(TimeSpan.FromSeconds(3), Ct);
 
@@ -116,7 +114,7 @@ public sealed class DispensingEndToEndTests(DispensingHost app) : IClassFixture<
         await ReadAsync(await p01.PostAsync($"/api/pharmacy-tasks/{rx.PrescriptionId}/decline", PlatformTests.Json("""{"reason":"OutOfStock"}"""), Ct), HttpStatusCode.OK);
         var next = await ReceiveAsync("pharmacy-p02", Core.Dispensing.PharmacyEvents.OfferedType, rx.PrescriptionId);
         Assert.Equal("P02", next.Extensions["partnerid"]);
-        Assert.DoesNotContain(Testing.ResidentIds.Make(5102), string.Join("\n", app.Logs), StringComparison.Ordinal);
+        Assert.DoesNotContain(Testing.ResidentIds.Make(5102), string.Join("\n", App.Logs), StringComparison.Ordinal);
         Assert.DoesNotContain(Testing.ResidentIds.Make(5102), offer.Event.Data.GetRawText(), StringComparison.Ordinal);
     }
 
@@ -124,15 +122,15 @@ public sealed class DispensingEndToEndTests(DispensingHost app) : IClassFixture<
     public async Task The_physicians_cancellation_reaches_the_offered_pharmacy_through_the_routing_queue_and_ends_the_orchestration()
     {
         var codeId = await RegisterAsync("citizen-e2e-cancel", 5103);
-        using var admin = app.Client(app.Token("admin-1", Roles.Admin));
+        using var admin = App.Client(App.Token("admin-1", Roles.Admin));
         await ReadAsync(await admin.PutAsync("/api/pharmacies/P09", PlatformTests.Json("""
             {"name":"徐汇大药房","district":"徐汇区","latitude":31.19,"longitude":121.44,"insuranceDesignated":true,"delivers":true,"opens":"00:00:00","closes":"00:00:00"}
             """), Ct), HttpStatusCode.OK);
-        using var citizen = app.Client(app.Token("citizen-e2e-cancel", Roles.Citizen));
+        using var citizen = App.Client(App.Token("citizen-e2e-cancel", Roles.Citizen));
         var directory = await citizen.GetStringAsync("/api/pharmacies?district=徐汇区", Ct);
         Assert.Contains("\"P09\"", directory, StringComparison.Ordinal);
         var rx = Prescription("RXE2E0003", codeId);
-        var routing = app.Host.Services.GetRequiredService<IPrescriptionRouting>();
+        var routing = App.Host.Services.GetRequiredService<IPrescriptionRouting>();
         await routing.ReleaseAsync(rx, Ct);
         await EventuallyAsync(async () => await InstanceAsync(rx.PrescriptionId) is not null, "the orchestration to start");
         await ReadAsync(await citizen.PostAsync($"/api/dispensing-orders/{rx.PrescriptionId}/choice", PlatformTests.Json("""{"kind":"Pharmacy","pharmacyId":"P09"}"""), Ct), HttpStatusCode.OK);
@@ -142,7 +140,7 @@ public sealed class DispensingEndToEndTests(DispensingHost app) : IClassFixture<
 
         var withdrawn = await ReceiveAsync("pharmacy-p09", Core.Dispensing.PharmacyEvents.WithdrawnType, rx.PrescriptionId);
         Assert.Equal("cancelled", withdrawn.Event.Data.GetProperty("reason").GetString());
-        var done = await app.Host.Services.GetRequiredService<DurableTaskClient>().WaitForInstanceCompletionAsync(DurablePrescriptionRouting.InstanceId(rx.PrescriptionId), getInputsAndOutputs: true, Ct);
+        var done = await App.Host.Services.GetRequiredService<DurableTaskClient>().WaitForInstanceCompletionAsync(DurablePrescriptionRouting.InstanceId(rx.PrescriptionId), getInputsAndOutputs: true, Ct);
         Assert.Equal(Core.Dispensing.DispensingStatus.Cancelled, done.ReadOutputAs<Core.Dispensing.DispensingStatus>());
         using var p09 = Pharmacy("P09");
         await AssertProblemAsync(await p09.PostAsync($"/api/pharmacy-tasks/{rx.PrescriptionId}/accept", null, Ct), HttpStatusCode.Conflict, "prescription-cancelled");
@@ -152,13 +150,13 @@ public sealed class DispensingEndToEndTests(DispensingHost app) : IClassFixture<
     public async Task A_pharmacy_with_a_webhook_receives_its_offer_signed()
     {
         using var listener = new HttpListener();
-        listener.Prefixes.Add($"http://127.0.0.1:{app.WebhookPort}/rx-events/");
+        listener.Prefixes.Add($"http://127.0.0.1:{App.WebhookPort}/rx-events/");
         listener.Start();
         var codeId = await RegisterAsync("citizen-e2e-hook", 5104);
         var rx = Prescription("RXE2E0004", codeId);
-        await app.Host.Services.GetRequiredService<IPrescriptionRouting>().ReleaseAsync(rx, Ct);
+        await App.Host.Services.GetRequiredService<IPrescriptionRouting>().ReleaseAsync(rx, Ct);
         await EventuallyAsync(async () => await InstanceAsync(rx.PrescriptionId) is not null, "the orchestration to start");
-        using var citizen = app.Client(app.Token("citizen-e2e-hook", Roles.Citizen));
+        using var citizen = App.Client(App.Token("citizen-e2e-hook", Roles.Citizen));
         await ReadAsync(await citizen.PostAsync($"/api/dispensing-orders/{rx.PrescriptionId}/choice", PlatformTests.Json("""{"kind":"Pharmacy","pharmacyId":"P03"}"""), Ct), HttpStatusCode.OK);
 
         var context = await listener.GetContextAsync().WaitAsync(TimeSpan.FromSeconds(60), Ct);
@@ -168,98 +166,9 @@ public sealed class DispensingEndToEndTests(DispensingHost app) : IClassFixture<
         context.Response.Close();
 
         var timestamp = context.Request.Headers["X-Signature-Timestamp"]!;
-        Assert.Equal(Functions.Notifications.NotificationWebhook.Signature(app.WebhookSecret, timestamp, body.ToArray()), context.Request.Headers["X-Signature"]);
+        Assert.Equal(Functions.Notifications.NotificationWebhook.Signature(App.WebhookSecret, timestamp, body.ToArray()), context.Request.Headers["X-Signature"]);
         var received = CloudEventJson.Parse(body.ToArray());
         Assert.Equal((Core.Dispensing.PharmacyEvents.OfferedType, rx.PrescriptionId), (received.Event.Type, received.Event.Subject));
         Assert.Equal("Bundle", received.Event.Data.GetProperty("resourceType").GetString());
     }
-
-    private HttpClient Pharmacy(string id) => app.Client(app.Token("system-" + id, Roles.Pharmacy, new Dictionary<string, string> { ["pharmacy_id"] = id }));
-
-    private static ReleasedPrescription Prescription(string id, string codeId)
-    {
-        var now = DateTimeOffset.UtcNow;
-        return new ReleasedPrescription(id, 1, codeId, "H001", "D01", now, now.AddDays(1),
-            [new ReleasedLine("X001", "阿莫西林胶囊", 2, "盒", 1850)],
-            """{"resourceType":"Bundle","type":"collection","id":"RX","entry":[{"resource":{"resourceType":"MedicationRequest","status":"active","intent":"order","subject":{"identifier":{"system":"urn:healthserverless:health-code","value":"CODE"}}}}]}"""
-                .Replace("\"RX\"", $"\"{id}\"", StringComparison.Ordinal).Replace("CODE", codeId, StringComparison.Ordinal));
-    }
-
-    private async Task<string> RegisterAsync(string subject, int serial)
-    {
-        using var http = app.Client(app.Token(subject, Roles.Citizen));
-        var response = await http.PostAsync("/api/residents", PlatformTests.Json($$"""
-            {"name":"居民{{serial}}","residentIdNumber":"{{Testing.ResidentIds.Make(serial)}}","mobile":"13800138000","relationship":"Self"}
-            """), Ct);
-        return (string)(await ReadAsync(response, HttpStatusCode.Created))["codeId"]!;
-    }
-
-    private Task<OrchestrationMetadata?> InstanceAsync(string prescriptionId) =>
-        app.Host.Services.GetRequiredService<DurableTaskClient>().GetInstanceAsync(DurablePrescriptionRouting.InstanceId(prescriptionId), cancellation: Ct);
-
-    /// <summary>Waits for the next event of <paramref name="type"/> on the pharmacy's queue and deletes what it read, as a consumer does.</summary>
-    private async Task<ReceivedCloudEvent> ReceiveAsync(string queueName, string type, string? subject = null)
-    {
-        var queue = new QueueServiceClient(app.Settings["Storage:ConnectionString"], new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }).GetQueueClient(queueName);
-        ReceivedCloudEvent? found = null;
-        await EventuallyAsync(async () =>
-        {
-            if (!(await queue.ExistsAsync(Ct)).Value)
-            {
-                return false;
-            }
-
-            foreach (var message in (await queue.ReceiveMessagesAsync(32, cancellationToken: Ct)).Value)
-            {
-                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, Ct);
-                var received = CloudEventJson.Parse(message.Body.ToMemory());
-                found ??= received.Event.Type == type && (subject is null || received.Event.Subject == subject) ? received : null;
-            }
-
-            return found is not null;
-        }, $"a {type} event on {queueName}");
-        return found!;
-    }
-
-    /// <summary>Everything on the pharmacy's queue now, read and deleted.</summary>
-    private async Task<List<ReceivedCloudEvent>> DrainAsync(string queueName)
-    {
-        var queue = new QueueServiceClient(app.Settings["Storage:ConnectionString"], new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }).GetQueueClient(queueName);
-        var events = new List<ReceivedCloudEvent>();
-        foreach (var message in (await queue.ReceiveMessagesAsync(32, cancellationToken: Ct)).Value)
-        {
-            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, Ct);
-            events.Add(CloudEventJson.Parse(message.Body.ToMemory()));
-        }
-
-        return events;
-    }
-
-    private static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("Timed out waiting for " + what);
-            }
-
-            await Task.Delay(200, Ct);
-        }
-    }
-
-    private static async Task<JsonObject> ReadAsync(HttpResponseMessage response, HttpStatusCode expected)
-    {
-        var body = await response.Content.ReadAsStringAsync(Ct);
-        Assert.True(response.StatusCode == expected, $"Expected {expected}, got {response.StatusCode}: {body}");
-        return JsonNode.Parse(body)!.AsObject();
-    }
-
-    private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code)
-    {
-        var body = await ReadAsync(response, status);
-        Assert.Equal(code, (string?)body["code"]);
-    }
-
 }

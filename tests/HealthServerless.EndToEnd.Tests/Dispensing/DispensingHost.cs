@@ -6,7 +6,7 @@ namespace HealthServerless.EndToEnd.Tests.Dispensing;
 /// The app with three partner pharmacies seeded from configuration (P01–P03, designated, open
 /// round the clock, P02 delivers). Durable timers run on real time, so the app does too.
 /// </summary>
-public sealed class DispensingHost : AppHostBase
+public class DispensingHost : AppHostBase
 {
     /// <summary>P03 has a signed webhook on this loopback port (the test listens on it).</summary>
     public int WebhookPort { get; } = Testing.EmulatorProcess.FreePort();
