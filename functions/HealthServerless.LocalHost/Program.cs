@@ -11,9 +11,16 @@ if (args.FirstOrDefault() is "token" or "demo" or "pharmacy")
     var configuration = new ConfigurationBuilder().AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true).AddEnvironmentVariables().Build();
     if (args[0] == "pharmacy")
     {
-        // Ctrl-C ends the simulator's loop instead of the process, so it stops between messages.
+        // Ctrl-C (or a TERM) ends the simulator's loop instead of the process, so it stops between messages.
         using var stop = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+        void Stop(System.Runtime.InteropServices.PosixSignalContext signal)
+        {
+            signal.Cancel = true;
+            stop.Cancel();
+        }
+
+        using var onInterrupt = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, Stop);
+        using var onTerminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, Stop);
         return await PharmacyCommand.RunAsync(args, configuration, Console.Out, Console.Error, stop.Token);
     }
 

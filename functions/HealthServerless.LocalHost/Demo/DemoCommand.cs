@@ -121,7 +121,7 @@ public static class DemoCommand
                 await output.WriteLineAsync($"             verify: curl -s -X POST {api}/dispense-receipts/verifications -H 'Content-Type: application/json' -d '{{\"jws\":\"<receipt>\"}}'");
             }
 
-            await output.WriteLineAsync($"  Review     prescription {rx.WaitingId} waits for a pharmacist: {api}/institutions/{DemoData.InstitutionId}/prescription-reviews (pharmacist token)");
+            await output.WriteLineAsync($"  Pharmacist prescription {rx.WaitingId} waits for a pharmacist: {api}/institutions/{DemoData.InstitutionId}/prescription-reviews (pharmacist token)");
             await output.WriteLineAsync($"  Simulator  ./run pharmacy {DemoData.PharmacyId} --accept-rate 0.7 answers the offers on its queue");
         }
     }

@@ -112,7 +112,17 @@ internal sealed class PharmacySimulator(string pharmacyId, QueueClient queue, Ht
 
     private async Task AnswerOfferAsync(string id, CloudEvent offer, CancellationToken cancellationToken)
     {
-        if (decisions.Decide(offer.Id) is { } reason)
+        // An event may be old (read after a restart, or long after it was sent): where the
+        // prescription stands for this pharmacy decides what is left to do.
+        var task = await SendAsync(HttpMethod.Get, $"/api/pharmacy-tasks/{id}", null, cancellationToken);
+        var state = (string?)task.Body?["state"];
+        if (!task.Ok || state is not ("Offered" or "Claimed" or "Dispensing"))
+        {
+            await SayAsync($"skip     {id}: " + (task.Ok ? $"it is {state} now, nothing to do" : task.Describe(_ => null)));
+            return;
+        }
+
+        if (state == "Offered" && decisions.Decide(offer.Id) is { } reason)
         {
             var declined = await PostAsync($"/api/pharmacy-tasks/{id}/decline", new JsonObject { ["reason"] = reason }, cancellationToken);
             await SayAsync($"decline  {id} ({reason}): " + declined.Describe(r => (string?)r["state"]));
@@ -166,9 +176,11 @@ internal sealed class PharmacySimulator(string pharmacyId, QueueClient queue, Ht
         return lines;
     }
 
-    private async Task<Answer> PostAsync(string path, JsonObject? body, CancellationToken cancellationToken)
+    private Task<Answer> PostAsync(string path, JsonObject? body, CancellationToken cancellationToken) => SendAsync(HttpMethod.Post, path, body, cancellationToken);
+
+    private async Task<Answer> SendAsync(HttpMethod method, string path, JsonObject? body, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(path, UriKind.Relative));
+        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token());
         if (body is not null)
         {
