@@ -121,7 +121,9 @@ public static class DemoCommand
                 await output.WriteLineAsync($"             verify: curl -s -X POST {api}/dispense-receipts/verifications -H 'Content-Type: application/json' -d '{{\"jws\":\"<receipt>\"}}'");
             }
 
-            await output.WriteLineAsync($"  Pharmacist prescription {rx.WaitingId} waits for a pharmacist: {api}/institutions/{DemoData.InstitutionId}/prescription-reviews (pharmacist token)");
+            await output.WriteLineAsync(rx.WaitingStatus == "AwaitingReview"
+                ? $"  Pharmacist prescription {rx.WaitingId} waits for a pharmacist: {api}/institutions/{DemoData.InstitutionId}/prescription-reviews (pharmacist token)"
+                : $"  Pharmacist prescription {rx.WaitingId}, seeded for review, is {rx.WaitingStatus} now");
             await output.WriteLineAsync($"  Simulator  ./run pharmacy {DemoData.PharmacyId} --accept-rate 0.7 answers the offers on its queue");
         }
     }

@@ -59,7 +59,7 @@ internal sealed class DemoPrescriptionSeeder(DemoSeeder api, LocalTokenIssuer is
         }
 
         var receipt = await DispenseAsync(dispensedId, timeout, cancellationToken);
-        return new PrescriptionsSeeded(dispensedId, receipt, (string)waiting["prescriptionId"]!, created);
+        return new PrescriptionsSeeded(dispensedId, receipt, (string)waiting["prescriptionId"]!, (string)waiting["status"]!, created);
     }
 
     /// <summary>The administrator puts partner pharmacy P001 in the directory (a save of the same details changes nothing).</summary>
@@ -196,4 +196,5 @@ internal sealed class DemoPrescriptionSeeder(DemoSeeder api, LocalTokenIssuer is
 }
 
 /// <param name="Receipt">The signed dispense receipt (compact JWS).</param>
-internal sealed record PrescriptionsSeeded(string DispensedId, string? Receipt, string WaitingId, int Created);
+/// <param name="WaitingStatus">AwaitingReview as seeded; whatever someone made of it since.</param>
+internal sealed record PrescriptionsSeeded(string DispensedId, string? Receipt, string WaitingId, string WaitingStatus, int Created);
