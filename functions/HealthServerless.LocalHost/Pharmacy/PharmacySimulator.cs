@@ -87,7 +87,8 @@ internal sealed class PharmacySimulator(string pharmacyId, QueueClient queue, Ht
                     await AnswerOfferAsync(id, cloudEvent, cancellationToken);
                     break;
                 case PharmacyEvents.WithdrawnType:
-                    await SayAsync($"event {cloudEvent.Id} withdrawn {id} ({cloudEvent.Data.GetProperty("reason").GetString()}): stop working on it");
+                    var reason = cloudEvent.Data.ValueKind == JsonValueKind.Object && cloudEvent.Data.TryGetProperty("reason", out var r) ? r.ToString() : "no reason given";
+                    await SayAsync($"event {cloudEvent.Id} withdrawn {id} ({reason}): stop working on it");
                     break;
                 default:
                     await SayAsync($"event {cloudEvent.Id} of type {cloudEvent.Type} ignored");
@@ -96,14 +97,20 @@ internal sealed class PharmacySimulator(string pharmacyId, QueueClient queue, Ht
 
             return true;
         }
-        catch (HttpRequestException exception) when (message.DequeueCount < MaxDequeues)
+        catch (Exception exception) when (exception is KeyNotFoundException or InvalidOperationException)
+        {
+            // A bundle without the parts a dispense needs: a person at the pharmacy would look at it.
+            await SayAsync($"event {cloudEvent.Id}: its FHIR bundle is not readable ({exception.Message}), dropped");
+            return true;
+        }
+        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested && message.DequeueCount < MaxDequeues)
         {
             // The API did not answer (or answered 5xx): the message comes back after its visibility timeout.
             _seen.Remove(cloudEvent.Id);
             await SayAsync($"event {cloudEvent.Id}: {exception.Message}; will retry");
             return false;
         }
-        catch (HttpRequestException exception)
+        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
             await SayAsync($"event {cloudEvent.Id}: {exception.Message}; given up after {message.DequeueCount} tries");
             return true;
@@ -122,6 +129,8 @@ internal sealed class PharmacySimulator(string pharmacyId, QueueClient queue, Ht
             return;
         }
 
+        // Read before accepting: a bundle that cannot be dispensed from is not taken on.
+        var lines = PrescribedLines(offer.Data);
         if (state == "Offered" && decisions.Decide(offer.Id) is { } reason)
         {
             var declined = await PostAsync($"/api/pharmacy-tasks/{id}/decline", new JsonObject { ["reason"] = reason }, cancellationToken);
@@ -138,7 +147,7 @@ internal sealed class PharmacySimulator(string pharmacyId, QueueClient queue, Ht
 
         var secret = (string)secretValue!;
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        var items = new JsonArray([.. PrescribedLines(offer.Data).Select((line, i) => (JsonNode)new JsonObject
+        var items = new JsonArray([.. lines.Select((line, i) => (JsonNode)new JsonObject
         {
             ["drugCode"] = line.DrugCode,
             ["quantity"] = line.Quantity,
