@@ -77,10 +77,11 @@ public static class DemoCommand
 
     private static async Task WriteSummaryAsync(TextWriter output, Uri api, DemoResult result, TimeSpan elapsed)
     {
-        var created = result.Sessions.Created + result.Household.Created + result.ApplicationsCreated;
+        var rx = result.Prescriptions;
+        var created = result.Sessions.Created + result.Household.Created + result.ApplicationsCreated + (rx?.Created ?? 0);
         var what = created == 0
             ? "nothing new, all of it was there already"
-            : $"created {result.Sessions.Created} sessions, {result.Household.Created} health codes, {result.ApplicationsCreated} licence applications";
+            : $"created {result.Sessions.Created} sessions, {result.Household.Created} health codes, {result.ApplicationsCreated} licence applications, {rx?.Created ?? 0} prescriptions";
         var sessions = result.Sessions;
         var periods = string.Join(" and ", DemoData.Periods.Select(p => $"{p.Name} {p.Slots[0].StartHour:D2}-{p.Slots[^1].EndHour:D2} (slots s1-s{p.Slots.Count})"));
         var physicians = string.Join(", ", DemoData.Physicians.Select(p => $"{p.Id} {p.Name} ({p.Department})"));
@@ -109,6 +110,21 @@ public static class DemoCommand
         if (certificate is not null)
         {
             await output.WriteLineAsync($"             {api}/registry/physicians?licenceNumber={certificate}");
+        }
+
+        if (rx is not null)
+        {
+            await output.WriteLineAsync($"  Dispensed  prescription {rx.DispensedId}: approved, accepted, dispensed and closed by pharmacy {DemoData.PharmacyId}: {api}/pharmacy-tasks/{rx.DispensedId} (pharmacy token)");
+            if (rx.Receipt is not null)
+            {
+                await output.WriteLineAsync($"             receipt {rx.Receipt}");
+                await output.WriteLineAsync($"             verify: curl -s -X POST {api}/dispense-receipts/verifications -H 'Content-Type: application/json' -d '{{\"jws\":\"<receipt>\"}}'");
+            }
+
+            await output.WriteLineAsync(rx.WaitingStatus == "AwaitingReview"
+                ? $"  Pharmacist prescription {rx.WaitingId} waits for a pharmacist: {api}/institutions/{DemoData.InstitutionId}/prescription-reviews (pharmacist token)"
+                : $"  Pharmacist prescription {rx.WaitingId}, seeded for review, is {rx.WaitingStatus} now");
+            await output.WriteLineAsync($"  Simulator  ./run pharmacy {DemoData.PharmacyId} --accept-rate 0.7 answers the offers on its queue");
         }
     }
 

@@ -18,6 +18,19 @@ internal static class DemoData
     public const string Approver = "demo-approver";
     public const string NurseApplicant = "demo-nurse";
     public const string PhysicianApplicant = "demo-physician";
+    public const string Pharmacist = "demo-pharmacist";
+    public const string Admin = "demo-admin";
+
+    /// <summary>Partner pharmacy P001 and the subject of its system's token.</summary>
+    public const string PharmacyId = "P001";
+    public const string PharmacySystem = "p001-system";
+
+    /// <summary>The session id of the licensed demo physician (李演示, DEMO-P-0001), whose clinic visit precedes the follow-up.</summary>
+    public const string PrescriberPhysicianId = "D05";
+
+    /// <summary>Amlodipine, dispensed by P001; nifedipine, waiting for the pharmacist. Neither is restricted online.</summary>
+    public const string DispensedDrug = "D0001";
+    public const string WaitingDrug = "D0002";
 
     /// <summary>Today and the next three Asia/Shanghai business dates.</summary>
     public const int SessionDays = 4;

@@ -30,7 +30,11 @@ internal sealed class DemoSeeder(HttpClient http, LocalTokenIssuer issuer, DemoS
         var (nurse, nurseCreated) = await SeedApplicationAsync(DemoData.Nurse, cancellationToken);
         var (physician, physicianCreated) = await SeedApplicationAsync(DemoData.Physician, cancellationToken);
         var (licensed, finished) = await LicenseAsync(physician, licensingTimeout, cancellationToken);
-        return new DemoResult(sessions, household, nurse, licensed, finished, (nurseCreated ? 1 : 0) + (physicianCreated ? 1 : 0));
+        // Prescribing needs the physician in the registry; without it the demo has no prescriptions.
+        var prescriptions = finished && (string?)licensed["status"] == "Licensed" && household.Codes.FirstOrDefault(c => c.Relationship == "Self") is { } self
+            ? await new DemoPrescriptionSeeder(this, issuer, state, time).SeedAsync(self.CodeId, licensingTimeout, cancellationToken)
+            : null;
+        return new DemoResult(sessions, household, nurse, licensed, finished, (nurseCreated ? 1 : 0) + (physicianCreated ? 1 : 0), prescriptions);
     }
 
     /// <summary>Staff of H001 publish each demo physician's morning and afternoon session, today and the next days.</summary>
@@ -215,10 +219,10 @@ internal sealed class DemoSeeder(HttpClient http, LocalTokenIssuer issuer, DemoS
 
     private static string Number(JsonObject application) => (string)application["number"]!;
 
-    private static StringContent Json(JsonNode body) => new(body.ToJsonString(), Encoding.UTF8, "application/json");
+    internal static StringContent Json(JsonNode body) => new(body.ToJsonString(), Encoding.UTF8, "application/json");
 
     /// <summary>One request; the request (and with it <paramref name="content"/>) is disposed once answered.</summary>
-    private async Task<Reply> SendAsync(HttpMethod method, string path, string token, HttpContent? content, string? idempotencyKey, CancellationToken cancellationToken)
+    internal async Task<Reply> SendAsync(HttpMethod method, string path, string token, HttpContent? content, string? idempotencyKey, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative)) { Content = content };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -232,7 +236,7 @@ internal sealed class DemoSeeder(HttpClient http, LocalTokenIssuer issuer, DemoS
         return new Reply($"{method} {path}", response.StatusCode, text.Length > 0 ? JsonNode.Parse(text) : null, response.Headers.Contains("Idempotency-Replayed"));
     }
 
-    private sealed record Reply(string Request, HttpStatusCode Status, JsonNode? Body, bool Replayed)
+    internal sealed record Reply(string Request, HttpStatusCode Status, JsonNode? Body, bool Replayed)
     {
         public string? Code => Body is JsonObject problem ? (string?)problem["code"] : null;
 
@@ -258,7 +262,7 @@ internal sealed record CodeSeeded(string CodeId, string Name, string IdNumberMas
 
 internal sealed record HouseholdSeeded(IReadOnlyList<CodeSeeded> Codes, int Created);
 
-internal sealed record DemoResult(SessionsSeeded Sessions, HouseholdSeeded Household, JsonObject Nurse, JsonObject Physician, bool PhysicianFinished, int ApplicationsCreated);
+internal sealed record DemoResult(SessionsSeeded Sessions, HouseholdSeeded Household, JsonObject Nurse, JsonObject Physician, bool PhysicianFinished, int ApplicationsCreated, PrescriptionsSeeded? Prescriptions);
 
 /// <summary>The app refused a demo request in a way that is not "already there".</summary>
 internal sealed class DemoSeedingException(string message) : Exception(message);

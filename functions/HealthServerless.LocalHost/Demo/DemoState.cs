@@ -3,8 +3,8 @@ using System.Text.Json;
 namespace HealthServerless.LocalHost.Demo;
 
 /// <summary>
-/// The licence application numbers the demo made (name → number), in a JSON file next to the
-/// store (./.data/demo.json for ./run). Only numbers: nothing personal is kept here.
+/// The licence application numbers and prescription ids the demo made (name → id), in a JSON
+/// file next to the store (./.data/demo.json for ./run). Only ids: nothing personal is kept here.
 /// </summary>
 internal sealed class DemoState
 {

@@ -21,17 +21,19 @@ public sealed partial class DemoSeedingTests(DemoHost host) : IClassFixture<Demo
     public async Task The_demo_seeds_through_the_api_and_a_second_run_changes_nothing()
     {
         var first = await RunDemoAsync();
-        Assert.Contains("(created 16 sessions, 2 health codes, 2 licence applications)", first, StringComparison.Ordinal);
+        Assert.Contains("(created 16 sessions, 2 health codes, 2 licence applications, 2 prescriptions)", first, StringComparison.Ordinal);
         var numbers = JsonNode.Parse(await File.ReadAllTextAsync(_statePath, Ct))!.AsObject();
         var nurse = (string)numbers["nurse"]!;
         var physician = (string)numbers["physician"]!;
-        var seeded = await SnapshotAsync(nurse, physician);
+        var dispensed = (string)numbers["rx-dispensed"]!;
+        var waiting = (string)numbers["rx-review"]!;
+        var seeded = await SnapshotAsync(nurse, physician, dispensed, waiting);
 
         var second = await RunDemoAsync();
 
         Assert.Contains("(nothing new, all of it was there already)", second, StringComparison.Ordinal);
         Assert.Equal(numbers.ToJsonString(), JsonNode.Parse(await File.ReadAllTextAsync(_statePath, Ct))!.ToJsonString());
-        Assert.Equal(seeded, await SnapshotAsync(nurse, physician));
+        Assert.Equal(seeded, await SnapshotAsync(nurse, physician, dispensed, waiting));
         // Resident ID numbers appear masked only (110101********0810), never in full.
         Assert.DoesNotMatch(FullResidentId(), first + second);
 
@@ -47,6 +49,21 @@ public sealed partial class DemoSeedingTests(DemoHost host) : IClassFixture<Demo
         var registry = await LicensingApi.ReadArrayAsync(await anonymous.GetAsync($"/api/registry/physicians?name={Uri.EscapeDataString("李演示")}", Ct));
         Assert.Equal(certificate, (string?)Assert.Single(registry)!["licenceNumber"]);
         Assert.True((bool)(await LicensingApi.GetJsonAsync(anonymous, $"/api/certificates/{certificate}/verification"))!["valid"]!);
+
+        // Prescriptions: one dispensed by P001 with a receipt that verifies, one waiting in the pharmacists' queue.
+        using var citizenRx = host.Client(host.Token("demo-citizen", "citizen"));
+        var order = await LicensingApi.GetJsonAsync(citizenRx, $"/api/dispensing-orders/{dispensed}");
+        Assert.Equal("Completed", (string?)order!["status"]);
+        var receipt = Regex.Match(first, @"receipt (\S+)").Groups[1].Value;
+        var verified = await LicensingApi.ReadAsync(await anonymous.PostAsync("/api/dispense-receipts/verifications", PlatformTests.Json($$"""{"jws":"{{receipt}}"}"""), Ct), HttpStatusCode.OK);
+        Assert.True((bool)verified["valid"]!);
+        Assert.Equal(dispensed, (string?)verified["receipt"]!["prescriptionId"]);
+        Assert.Equal("P001", (string?)verified["receipt"]!["pharmacyId"]);
+        using var pharmacist = host.Client(host.Token("demo-pharmacist", "pharmacist", new Dictionary<string, string> { ["institution_id"] = "H001" }));
+        var reviews = await LicensingApi.ReadArrayAsync(await pharmacist.GetAsync("/api/institutions/H001/prescription-reviews", Ct));
+        Assert.Equal([waiting], reviews.Select(r => (string)r!["prescriptionId"]!));
+        Assert.Equal("AwaitingReview", (string?)(await LicensingApi.GetJsonAsync(pharmacist, $"/api/prescriptions/{waiting}"))!["status"]);
+        Assert.Equal("Released", (string?)(await LicensingApi.GetJsonAsync(pharmacist, $"/api/prescriptions/{dispensed}"))!["status"]);
 
         // A citizen books straight away: tomorrow's morning session of a demo physician, for the demo citizen's own code.
         using var citizen = host.Client(host.Token("demo-citizen", "citizen"));
@@ -72,8 +89,13 @@ public sealed partial class DemoSeedingTests(DemoHost host) : IClassFixture<Demo
     }
 
     /// <summary>Everything the demo seeds, as officials, staff and the demo citizen see it.</summary>
-    private async Task<string> SnapshotAsync(string nurse, string physician)
+    private async Task<string> SnapshotAsync(string nurse, string physician, string dispensed, string waiting)
     {
+        using var pharmacist = host.Client(host.Token("demo-pharmacist", "pharmacist", new Dictionary<string, string> { ["institution_id"] = "H001" }));
+        using var pharmacy = host.Client(host.Token("p001-system", "pharmacy", new Dictionary<string, string> { ["pharmacy_id"] = "P001" }));
+        var prescriptions = await LicensingApi.ReadArrayAsync(await pharmacy.GetAsync("/api/pharmacy-tasks", Ct));
+        var dispensedRx = await LicensingApi.GetJsonAsync(pharmacist, $"/api/prescriptions/{dispensed}");
+        var waitingRx = await LicensingApi.GetJsonAsync(pharmacist, $"/api/prescriptions/{waiting}");
         using var staff = host.Client(host.Token("demo-staff", "staff", new Dictionary<string, string> { ["institution_id"] = "H001" }));
         using var citizen = host.Client(host.Token("demo-citizen", "citizen"));
         using var approver = host.Client(host.Token("demo-approver", "approver"));
@@ -84,14 +106,16 @@ public sealed partial class DemoSeedingTests(DemoHost host) : IClassFixture<Demo
         var approverQueue = await LicensingApi.ReadArrayAsync(await approver.GetAsync("/api/licence-queues/approver", Ct));
         var nurseApplication = await LicensingApi.GetJsonAsync(approver, $"/api/licence-applications/{nurse}");
         var physicianApplication = await LicensingApi.GetJsonAsync(approver, $"/api/licence-applications/{physician}");
-        Assert.Equal(16, sessions.Count);
+        // The demo's sessions of D02 and D03, and the clinic session of the prescribing physician (D05).
+        Assert.Equal(17, sessions.Count);
         Assert.Equal(2, codes.Count);
         return string.Join("\n",
             $"sessions {sessions.Count}: {string.Join(' ', sessions.Select(s => (string)s!["sessionId"]!).Order(StringComparer.Ordinal))}",
             $"codes {codes.Count}: {string.Join(' ', codes.Select(c => (string)c!["codeId"]!))}",
             $"queues {reviewerQueue.ToJsonString()} {approverQueue.ToJsonString()}",
             $"nurse {nurseApplication!["status"]} {nurseApplication["history"]!.ToJsonString()} {nurseApplication["attachments"]!.ToJsonString()}",
-            $"physician {physicianApplication!["status"]} {physicianApplication["history"]!.ToJsonString()}");
+            $"physician {physicianApplication!["status"]} {physicianApplication["history"]!.ToJsonString()}",
+            $"prescriptions {dispensedRx!["history"]!.ToJsonString()} {waitingRx!["history"]!.ToJsonString()} {prescriptions.ToJsonString()}");
     }
 
     [GeneratedRegex("[1-9][0-9]{5}(19|20)[0-9]{9}[0-9X]")]
