@@ -30,8 +30,9 @@ await using var azurite = await Azurite.StartAsync();
 var settings = LocalAppSettings.Create(azurite, folder);
 settings["LocalHost:TaskHubName"] = "approvalbench";
 settings["Logging:LogLevel:Default"] = "Error";
-// Ended instances are purged as in ./run, sooner: each run then meets a task hub of the same size (docs/decisions/012).
-settings["LocalHost:DurableHistoryRetention"] = "00:01:00";
+// Ended instances are purged as in ./run, sooner: each run then meets a task hub of about the same size (docs/decisions/012).
+// Not much sooner: a completed instance purged before the client's next poll would be waited for for ever.
+settings["LocalHost:DurableHistoryRetention"] = "00:02:00";
 settings["LocalHost:DurableHistoryPurgeInterval"] = "00:00:10";
 Console.WriteLine($"ApprovalThroughput: {Environment.ProcessorCount} cores, {applications} applications, {concurrency} driven at once");
 
