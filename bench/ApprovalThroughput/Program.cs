@@ -11,7 +11,7 @@
 // app's own work, not the durable backend's, which both share.
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Globalization;
+using HealthServerless.Bench;
 using HealthServerless.Core.Common;
 using HealthServerless.Core.Licensing;
 using HealthServerless.Functions;
@@ -20,11 +20,9 @@ using HealthServerless.LocalHost;
 using HealthServerless.Testing;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
-using Microsoft.DurableTask.Worker;
-using Microsoft.Extensions.Options;
 
-var applications = Argument("--applications", 500);
-var concurrency = Argument("--concurrency", 50);
+var applications = BenchFigures.Argument(args, "--applications", 500);
+var concurrency = BenchFigures.Argument(args, "--concurrency", 50);
 var folder = Directory.CreateTempSubdirectory("hs-approvalbench-").FullName;
 await using var azurite = await Azurite.StartAsync();
 var settings = LocalAppSettings.Create(azurite, folder);
@@ -38,7 +36,6 @@ Console.WriteLine($"ApprovalThroughput: {Environment.ProcessorCount} cores, {app
 
 // One approval: OpenStep, CheckCompleteness, OpenStep, OpenStep, IssueCertificate, UpdateRegistry, Close, Notify.
 const int ActivitySteps = 8;
-const string BareSteps = "BareSteps";
 
 await using var host = await LocalFunctionHost.StartAsync(
     new FunctionApp((services, configuration) => services.AddHealthServerless(configuration), worker => worker.UseHealthServerless()),
@@ -46,19 +43,7 @@ await using var host = await LocalFunctionHost.StartAsync(
     {
         builder.Logging.ClearProviders();
         // The baseline's tasks, in the same worker as the app's.
-        builder.Services.Configure<DurableTaskRegistry>(Options.DefaultName, registry =>
-        {
-            registry.AddOrchestratorFunc<int, int>(BareSteps, async (context, steps) =>
-            {
-                for (var s = 0; s < steps; s++)
-                {
-                    await context.CallActivityAsync<int>("BareNoOp", s);
-                }
-
-                return steps;
-            });
-            registry.AddActivityFunc<int, int>("BareNoOp", (_, s) => s);
-        });
+        BareWorkflow.Register(builder.Services);
     });
 var applicants = host.Services.GetRequiredService<ApplicantCommands>();
 var decisions = host.Services.GetRequiredService<OfficialDecisions>();
@@ -73,12 +58,10 @@ var bareA = await RunAsync((_, ct) => BareAsync(ct));
 var licence = await RunAsync(ApproveAsync);
 var bareB = await RunAsync((_, ct) => BareAsync(ct));
 
-Console.WriteLine(Figures("bare DurableTaskWorker, run A", bareA, "start → completed"));
-Console.WriteLine(Figures("licensing approvals", licence, "last decision → certificate"));
-Console.WriteLine(Figures("bare DurableTaskWorker, run B", bareB, "start → completed"));
-var bareRate = (bareA.Rate + bareB.Rate) / 2;
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"bare runs B / A: {bareB.Rate / bareA.Rate:F2} (within 20 %: {(Math.Abs(bareB.Rate / bareA.Rate - 1) <= 0.2 ? "yes" : "no")}); ratio licensing / bare (mean): {licence.Rate / bareRate:F2}"));
+Console.WriteLine(BenchFigures.Line("bare DurableTaskWorker, run A", bareA, "completed workflows/s", "start → completed"));
+Console.WriteLine(BenchFigures.Line("licensing approvals", licence, "completed workflows/s", "last decision → certificate"));
+Console.WriteLine(BenchFigures.Line("bare DurableTaskWorker, run B", bareB, "completed workflows/s", "start → completed"));
+Console.WriteLine(BenchFigures.AgainstBare(bareA, bareB, licence, "licensing"));
 Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
 Directory.Delete(folder, recursive: true);
 
@@ -91,13 +74,7 @@ async Task<Run> RunAsync(Func<int, CancellationToken, Task<double>> one)
     return new Run(applications / clock.Elapsed.TotalSeconds, [.. latencies.Order()]);
 }
 
-async Task<double> BareAsync(CancellationToken ct)
-{
-    var started = DateTimeOffset.UtcNow;
-    var id = await client.ScheduleNewOrchestrationInstanceAsync(BareSteps, ActivitySteps, ct);
-    var done = await client.WaitForInstanceCompletionAsync(id, ct);
-    return (done.LastUpdatedAt - started).TotalMilliseconds;
-}
+Task<double> BareAsync(CancellationToken ct) => BareWorkflow.RunOnceAsync(client, ActivitySteps, ct);
 
 async Task<double> ApproveAsync(int i, CancellationToken ct)
 {
@@ -132,16 +109,3 @@ async Task<double> ApproveAsync(int i, CancellationToken ct)
 
     return (done.LastUpdatedAt - lastDecision).TotalMilliseconds;
 }
-
-static string Figures(string what, Run run, string latency) => string.Create(CultureInfo.InvariantCulture,
-    $"{what}: {run.Rate:F1} completed workflows/s; {latency} p50 {Percentile(run.Latencies, 0.50):F0} ms, p99 {Percentile(run.Latencies, 0.99):F0} ms");
-
-static double Percentile(List<double> sorted, double p) => sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
-
-int Argument(string name, int fallback)
-{
-    var index = Array.IndexOf(args, name);
-    return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
-}
-
-internal sealed record Run(double Rate, List<double> Latencies);

@@ -9,11 +9,11 @@
 // 3. bare run B, as A. Prints both bare runs, how far apart they are, and routing / bare.
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using Azure.Storage.Queues;
+using HealthServerless.Bench;
 using HealthServerless.Core.Common;
 using HealthServerless.Core.Dispensing;
 using HealthServerless.Core.Events;
@@ -22,13 +22,10 @@ using HealthServerless.Functions;
 using HealthServerless.Functions.Platform.Auth;
 using HealthServerless.LocalHost;
 using HealthServerless.Testing;
-using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
-using Microsoft.DurableTask.Worker;
-using Microsoft.Extensions.Options;
 
-var prescriptions = Argument("--prescriptions", 100);
-var pharmacies = Argument("--pharmacies", 10);
+var prescriptions = BenchFigures.Argument(args, "--prescriptions", 100);
+var pharmacies = BenchFigures.Argument(args, "--pharmacies", 10);
 var folder = Directory.CreateTempSubdirectory("hs-routingbench-").FullName;
 await using var azurite = await Azurite.StartAsync();
 var settings = LocalAppSettings.Create(azurite, folder);
@@ -57,25 +54,13 @@ Console.WriteLine($"PrescriptionRouting: {Environment.ProcessorCount} cores, {pr
 
 // Release, plan (awaiting choice), plan (offer), and the two waits between: as many steps for the bare workflow.
 const int Steps = 3;
-const string BareSteps = "BareRoutingSteps";
 await using var host = await LocalFunctionHost.StartAsync(
     new FunctionApp((services, configuration) => services.AddHealthServerless(configuration), worker => worker.UseHealthServerless()),
     [], settings, builder =>
     {
         builder.Logging.ClearProviders();
-        builder.Services.Configure<DurableTaskRegistry>(Options.DefaultName, registry =>
-        {
-            registry.AddOrchestratorFunc<int, int>(BareSteps, async (context, steps) =>
-            {
-                for (var s = 0; s < steps; s++)
-                {
-                    await context.CallActivityAsync<int>("BareRoutingNoOp", s);
-                }
-
-                return steps;
-            });
-            registry.AddActivityFunc<int, int>("BareRoutingNoOp", (_, s) => s);
-        });
+        // The baseline's tasks, in the same worker as the app's.
+        BareWorkflow.Register(builder.Services);
     });
 var routing = host.Services.GetRequiredService<IPrescriptionRouting>();
 var client = host.Services.GetRequiredService<DurableTaskClient>();
@@ -102,12 +87,10 @@ var bareB = await BareRunAsync();
 await stop.CancelAsync();
 await Task.WhenAll(simulators);
 
-Console.WriteLine(Figures("bare DurableTaskWorker, run A", bareA, "start → completed"));
-Console.WriteLine(Figures("prescription routing", routed, "released → accepted"));
-Console.WriteLine(Figures("bare DurableTaskWorker, run B", bareB, "start → completed"));
-var bareRate = (bareA.Rate + bareB.Rate) / 2;
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"bare runs B / A: {bareB.Rate / bareA.Rate:F2} (within 20 %: {(Math.Abs(bareB.Rate / bareA.Rate - 1) <= 0.2 ? "yes" : "no")}); ratio routing / bare (mean): {routed.Rate / bareRate:F2}"));
+Console.WriteLine(BenchFigures.Line("bare DurableTaskWorker, run A", bareA, "workflows/s", "start → completed"));
+Console.WriteLine(BenchFigures.Line("prescription routing", routed, "workflows/s", "released → accepted"));
+Console.WriteLine(BenchFigures.Line("bare DurableTaskWorker, run B", bareB, "workflows/s", "start → completed"));
+Console.WriteLine(BenchFigures.AgainstBare(bareA, bareB, routed, "routing"));
 Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
 Directory.Delete(folder, recursive: true);
 
@@ -119,13 +102,7 @@ async Task<Run> BareRunAsync()
     return new Run(prescriptions / clock.Elapsed.TotalSeconds, [.. latencies.Order()]);
 }
 
-async Task<double> BareAsync(CancellationToken ct)
-{
-    var started = DateTimeOffset.UtcNow;
-    var id = await client.ScheduleNewOrchestrationInstanceAsync(BareSteps, Steps, ct);
-    var done = await client.WaitForInstanceCompletionAsync(id, ct);
-    return (done.LastUpdatedAt - started).TotalMilliseconds;
-}
+Task<double> BareAsync(CancellationToken ct) => BareWorkflow.RunOnceAsync(client, Steps, ct);
 
 // All released at once; each citizen chooses a pharmacy as soon as the release is stored.
 async Task<Run> RoutingRunAsync()
@@ -218,16 +195,3 @@ static ReleasedPrescription Prescription(string id, string codeId)
         .Replace("\"RX\"", $"\"{id}\"", StringComparison.Ordinal).Replace("CODE", codeId, StringComparison.Ordinal);
     return new ReleasedPrescription(id, 1, codeId, "H001", "D01", now, now.AddDays(1), [new ReleasedLine("X001", "阿莫西林胶囊", 2, "盒", 1850)], bundle);
 }
-
-static string Figures(string what, Run run, string latency) => string.Create(CultureInfo.InvariantCulture,
-    $"{what}: {run.Rate:F1} workflows/s; {latency} p50 {Percentile(run.Latencies, 0.50):F0} ms, p99 {Percentile(run.Latencies, 0.99):F0} ms");
-
-static double Percentile(List<double> sorted, double p) => sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
-
-int Argument(string name, int fallback)
-{
-    var index = Array.IndexOf(args, name);
-    return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
-}
-
-internal sealed record Run(double Rate, List<double> Latencies);
