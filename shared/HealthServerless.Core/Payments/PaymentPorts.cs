@@ -64,9 +64,11 @@ public interface IPaymentOutcomes
 
 /// <summary>One entry of the settlement ledger that moved money on a business day (Asia/Shanghai).</summary>
 /// <param name="Kind"><c>cash-payment</c>, <c>cash-refund</c>, <c>fund</c>, <c>fund-reversal</c>, <c>account</c> or <c>account-reversal</c>.</param>
+/// <param name="SettlementId">The insurance settlement a <c>fund</c>/<c>account</c> entry (or its reversal) belongs to; null for cash entries.</param>
 public sealed record DayBookEntry(
     string EntryId,
     string BillId,
+    string? SettlementId,
     string? OrderId,
     PaymentChannel? Channel,
     string Kind,
@@ -81,4 +83,28 @@ public sealed record DayBookEntry(
 public interface ISettlementDayBook
 {
     Task<IReadOnlyList<DayBookEntry>> ListAsync(DateOnly businessDay, CancellationToken cancellationToken = default);
+}
+
+/// <summary>
+/// One settlement or reversal as the insurance centre recorded it on a business day
+/// (Asia/Shanghai): what its daily statement lists. <paramref name="Kind"/> is <c>settlement</c>
+/// or <c>reversal</c>; a reversal cites the settlement id it reverses.
+/// </summary>
+public sealed record InsuranceStatementLine(
+    string SettlementId,
+    string BillId,
+    string Kind,
+    long FundFen,
+    long AccountFen,
+    string PolicyVersion,
+    DateTimeOffset At);
+
+/// <summary>
+/// The insurance centre's side of daily reconciliation (Settlement implements it for the embedded
+/// policy engine; a city's real centre would answer from its statement file). The centre keeps its
+/// own record of what it settled, apart from the ledger, so the two can disagree and be compared.
+/// </summary>
+public interface IInsuranceStatements
+{
+    Task<IReadOnlyList<InsuranceStatementLine>> ListAsync(DateOnly businessDay, CancellationToken cancellationToken = default);
 }
