@@ -126,6 +126,13 @@ public static class DemoCommand
                 : $"  Pharmacist prescription {rx.WaitingId}, seeded for review, is {rx.WaitingStatus} now");
             await output.WriteLineAsync($"  Simulator  ./run pharmacy {DemoData.PharmacyId} --accept-rate 0.7 answers the offers on its queue");
         }
+
+        if (result.Surveillance is { } surveillance)
+        {
+            await output.WriteLineAsync($"  Surveillance fever-clinic visits and antipyretic sales rose in {DemoSurveillanceSeeder.District} on {BusinessTime.DateKey(surveillance.Day)}: candidate ili is {surveillance.CandidateStatus}"
+                + (surveillance.AlertId is { } alert ? $", alert {alert}" : string.Empty));
+            await output.WriteLineAsync($"             {api}/surveillance/candidates?district={Uri.EscapeDataString(DemoSurveillanceSeeder.District)} (cdc token); ./run surveillance replay docs/surveillance-sample.csv");
+        }
     }
 
     private static string Describe(JsonObject application) =>
