@@ -51,7 +51,7 @@ public sealed class SurveillanceReadFunctions(SurveillanceDetection detection, M
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "surveillance/detection-runs")] HttpRequest req, CancellationToken cancellationToken)
     {
         var body = await req.ReadJsonAsync<DetectionRunRequest>(cancellationToken);
-        return ApiResults.Ok(await detection.RunAsync(body.Day ?? Today, cancellationToken));
+        return ApiResults.Ok(await detection.RunAsync(body.Day ?? Today, body.District, cancellationToken));
     }
 
     /// <summary>

@@ -60,5 +60,5 @@ public sealed record PharmacySalesBatch([Required, MinLength(1), MaxLength(1000)
 
 public sealed record SyndromicCountBatch([Required, MinLength(1), MaxLength(1000)] IReadOnlyList<SyndromicCountRequest> Lines);
 
-/// <summary>Runs detection for one business day (default today) over every series.</summary>
-public sealed record DetectionRunRequest(DateOnly? Day = null);
+/// <summary>Runs detection for one business day (default today) over every series, or one district's.</summary>
+public sealed record DetectionRunRequest(DateOnly? Day = null, [StringLength(50, MinimumLength = 1)] string? District = null);

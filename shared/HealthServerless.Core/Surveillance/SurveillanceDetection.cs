@@ -20,12 +20,16 @@ public sealed class SurveillanceDetection(IDocumentStore store, ReportLedger led
 {
     private SurveillanceOptions Options => options.Value;
 
-    /// <summary>Every series of every district, for <paramref name="day"/>.</summary>
-    public async Task<DetectionSummary> RunAsync(DateOnly day, CancellationToken cancellationToken = default)
+    /// <summary>Every series of every district (or of one <paramref name="district"/>), for <paramref name="day"/>.</summary>
+    public async Task<DetectionSummary> RunAsync(DateOnly day, string? district = null, CancellationToken cancellationToken = default)
     {
         var series = await ledger.ListSeriesAsync(cancellationToken);
-        return await RunAsync([.. series.Where(s => s.FirstDay <= day).Select(s => new SeriesDay(s.District, s.Series, day))], cancellationToken);
+        return await RunAsync([.. series.Where(s => s.FirstDay <= day && (district is null || s.District == district)).Select(s => new SeriesDay(s.District, s.Series, day))], cancellationToken);
     }
+
+    /// <summary>The districts that have any series: the timer hands each its own detection run.</summary>
+    public async Task<IReadOnlyList<string>> DistrictsAsync(CancellationToken cancellationToken = default) =>
+        [.. (await ledger.ListSeriesAsync(cancellationToken)).Select(s => s.District).Distinct().Order(StringComparer.Ordinal)];
 
     public async Task<DetectionSummary> RunAsync(IReadOnlyCollection<SeriesDay> targets, CancellationToken cancellationToken = default)
     {

@@ -130,8 +130,8 @@ public sealed class SurveillanceIntakeTests : IAsyncDisposable
         await _world.Intake.PharmacySalesAsync("P01", [new PharmacySalesLine("S-today", 1, _world.Today, "antipyretic", 300)], Ct);
         await _world.Intake.SyndromicCountsAsync("H001", [new SyndromicCountLine("F-today", 1, _world.Today, SurveillanceWorld.District, "fever-clinic", 60)], Ct);
 
-        var first = await _world.Detection.RunAsync(_world.Today, Ct);
-        var second = await _world.Detection.RunAsync(_world.Today, Ct);
+        var first = await _world.Detection.RunAsync(_world.Today, cancellationToken: Ct);
+        var second = await _world.Detection.RunAsync(_world.Today, cancellationToken: Ct);
 
         Assert.Equal(first, second);
         var ids = _world.Raiser.Raised.Select(r => string.Join(",", r.Signals.Select(s => s.SignalId).Order(StringComparer.Ordinal))).Distinct().ToList();

@@ -31,6 +31,7 @@ public sealed class SurveillanceFunctionsTests : IAsyncDisposable
             "ListSurveillanceCandidates", "ListParkedSurveillanceMessages", "RunSurveillanceDetection", "ReplaySurveillanceHistory"];
         Assert.Subset(catalog.WithTrigger("httpTrigger").Select(f => f.Name).ToHashSet(), http.ToHashSet());
         Assert.Contains(catalog.WithTrigger("queueTrigger"), f => f.Name == "ReceiveSurveillanceBatch");
+        Assert.Contains(catalog.WithTrigger("queueTrigger"), f => f.Name == "RunDistrictDetection");
         Assert.Contains(catalog.WithTrigger("timerTrigger"), f => f.Name == "DetectSurveillanceSignals");
     }
 
