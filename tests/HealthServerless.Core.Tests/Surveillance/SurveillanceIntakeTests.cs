@@ -140,6 +140,25 @@ public sealed class SurveillanceIntakeTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Without_an_alert_raiser_a_met_rule_waits_as_ready_and_the_next_run_with_one_raises_it()
+    {
+        var options = Microsoft.Extensions.Options.Options.Create(_world.Options);
+        var alone = new MultiPointTrigger(_world.Core.Store, [], options, _world.Core.Time);
+        var detection = new SurveillanceDetection(_world.Core.Store, _world.Ledger, alone, options, _world.Core.Time);
+        var intake = new SurveillanceIntake(_world.Ledger, detection, _world.Directory, options, _world.Core.Time);
+
+        await intake.CaseReportsAsync("H001", [SurveillanceWorld.Case("R1", "sars", "乙", _world.Today)], Ct);
+
+        Assert.Equal(CandidateStatus.Ready, Assert.Single(await alone.ListAsync(SurveillanceWorld.District, Ct)).Status);
+        Assert.Empty(_world.Raiser.Raised);
+
+        await _world.Detection.RunAsync(_world.Today, cancellationToken: Ct);
+
+        Assert.Equal(AlertTrigger.FixedThreshold, Assert.Single(_world.Raiser.Raised).Trigger);
+        Assert.Equal(CandidateStatus.Raised, Assert.Single(await alone.ListAsync(SurveillanceWorld.District, Ct)).Status);
+    }
+
+    [Fact]
     public async Task A_dispensed_prescription_adds_its_watched_drugs_to_the_pharmacys_sales_once()
     {
         var closed = new DispenseClosed("RX1", 1, "P01", _world.Today,
