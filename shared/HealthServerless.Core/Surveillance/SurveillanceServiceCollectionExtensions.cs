@@ -24,7 +24,8 @@ public static class SurveillanceServiceCollectionExtensions
         services.AddPrescriptions();
         services.AddDispensing();
         services.AddStoreContainers(SurveillanceContainers.All);
-        services.AddOptions<SurveillanceOptions>().BindConfiguration(SurveillanceOptions.Section).ValidateDataAnnotations().PostConfigure(o => o.WithDefaults());
+        services.AddOptions<SurveillanceOptions>().BindConfiguration(SurveillanceOptions.Section).ValidateDataAnnotations().PostConfigure(o => o.WithDefaults())
+            .Validate(o => o.Series.Values.Append(o.Defaults).All(Valid) && o.Groups.All(Valid), "Surveillance: a series' parameters or a group are out of range (docs/surveillance.md, \"Configuration\").");
         services.AddSingleton<ReportLedger>();
         services.AddSingleton<MultiPointTrigger>();
         services.AddSingleton<SurveillanceDetection>();
@@ -34,4 +35,8 @@ public static class SurveillanceServiceCollectionExtensions
         services.AddSingleton<IDispenseObserver>(sp => sp.GetRequiredService<DispensedSales>());
         return services;
     }
+
+    // Data annotations validate the top level only; the per-series parameters and the groups are checked here.
+    private static bool Valid(object value) =>
+        System.ComponentModel.DataAnnotations.Validator.TryValidateObject(value, new System.ComponentModel.DataAnnotations.ValidationContext(value), null, validateAllProperties: true);
 }
