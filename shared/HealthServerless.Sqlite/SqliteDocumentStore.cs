@@ -164,6 +164,22 @@ public sealed class SqliteDocumentStore : IDocumentStore, IAsyncDisposable
         return results;
     }
 
+    public async Task<IReadOnlyList<string>> ListIdsAsync(StoreContainer container, string partitionKey, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""SELECT id FROM "{container.Name}" WHERE pk = $pk""";
+        command.Parameters.AddWithValue("$pk", partitionKey);
+        var ids = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _writer.DisposeAsync();
