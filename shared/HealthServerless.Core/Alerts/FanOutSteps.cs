@@ -5,9 +5,10 @@ namespace HealthServerless.Core.Alerts;
 
 /// <summary>
 /// What the fan-out does at one level: <see cref="Answered"/> ends the ladder; otherwise notify
-/// <see cref="SubscriptionIds"/> and wait for an answer until <see cref="DueAt"/>.
+/// the subscribers in <see cref="Batches"/> (cut here, so a replay sees the same batches) and wait
+/// for an answer until <see cref="DueAt"/>.
 /// </summary>
-public sealed record LevelPlan(bool Answered, AlertLevel Level, IReadOnlyList<string> SubscriptionIds, DateTimeOffset DueAt);
+public sealed record LevelPlan(bool Answered, AlertLevel Level, IReadOnlyList<IReadOnlyList<string>> Batches, int Subscribers, DateTimeOffset DueAt);
 
 public sealed record BatchOutcome(int Delivered, int AlreadyDelivered, int Failed);
 
@@ -32,7 +33,7 @@ public sealed class FanOutSteps(
         var alert = await ReadAsync(alertId, cancellationToken);
         if (alert.IsAnswered)
         {
-            return new LevelPlan(true, alert.Level, [], now);
+            return new LevelPlan(true, alert.Level, [], 0, now);
         }
 
         var due = now + options.Value.DeadlineFor(alert.Trigger);
@@ -43,12 +44,13 @@ public sealed class FanOutSteps(
             cancellationToken: cancellationToken);
         if (alert.IsAnswered)
         {
-            return new LevelPlan(true, alert.Level, [], now);
+            return new LevelPlan(true, alert.Level, [], 0, now);
         }
 
         await events.LevelReachedAsync(alert, now, cancellationToken);
         var subscribers = await subscriptions.ResolveAsync(level, alert.District, cancellationToken);
-        return new LevelPlan(false, level, subscribers, alert.DueAt ?? due);
+        IReadOnlyList<IReadOnlyList<string>> batches = [.. subscribers.Chunk(options.Value.BatchSize)];
+        return new LevelPlan(false, level, batches, subscribers.Count, alert.DueAt ?? due);
     }
 
     public async Task<BatchOutcome> NotifyBatchAsync(string alertId, AlertLevel level, IReadOnlyList<string> subscriptionIds, CancellationToken cancellationToken = default)
