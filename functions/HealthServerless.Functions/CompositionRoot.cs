@@ -1,6 +1,7 @@
 using HealthServerless.Azure;
 using HealthServerless.Core.Booking;
 using HealthServerless.Core.Storage;
+using HealthServerless.Functions.Alerts;
 using HealthServerless.Functions.Booking;
 using HealthServerless.Functions.Dispensing;
 using HealthServerless.Functions.Identity;
@@ -75,6 +76,7 @@ public static class CompositionRoot
         services.AddLicensingFunctions(configuration);
         services.AddPrescriptionsFunctions();
         services.AddDispensingFunctions(configuration);
+        services.AddAlertsFunctions(configuration);
 
         return services;
     }

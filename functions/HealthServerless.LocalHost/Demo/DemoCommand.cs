@@ -126,6 +126,12 @@ public static class DemoCommand
                 : $"  Pharmacist prescription {rx.WaitingId}, seeded for review, is {rx.WaitingStatus} now");
             await output.WriteLineAsync($"  Simulator  ./run pharmacy {DemoData.PharmacyId} --accept-rate 0.7 answers the offers on its queue");
         }
+
+        if (result.Alert is { } alert)
+        {
+            await output.WriteLineAsync($"  Alert      plague alert {alert.AlertId} in {DemoAlertSeeder.District} is {alert.Status}: {api}/alerts/{alert.AlertId} (./run token --role cdc --subject {DemoAlertSeeder.DistrictDuty} --jurisdiction {DemoAlertSeeder.District});");
+            await output.WriteLineAsync($"             acknowledge: curl -s -X POST {api}/alerts/{alert.AlertId}/acknowledgement -H \"Authorization: Bearer <cdc token>\" -H 'Content-Type: application/json' -d '{{}}'");
+        }
     }
 
     private static string Describe(JsonObject application) =>
