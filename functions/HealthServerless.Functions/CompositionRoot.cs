@@ -8,6 +8,7 @@ using HealthServerless.Functions.Identity;
 using HealthServerless.Functions.Licensing;
 using HealthServerless.Functions.Notifications;
 using HealthServerless.Functions.Prescriptions;
+using HealthServerless.Functions.Surveillance;
 using HealthServerless.Azure.Cosmos;
 using HealthServerless.Azure.Events;
 using HealthServerless.Azure.Storage;
@@ -77,6 +78,7 @@ public static class CompositionRoot
         services.AddPrescriptionsFunctions();
         services.AddDispensingFunctions(configuration);
         services.AddAlertsFunctions(configuration);
+        services.AddSurveillanceFunctions(configuration);
 
         return services;
     }

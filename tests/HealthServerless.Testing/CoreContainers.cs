@@ -4,6 +4,7 @@ using HealthServerless.Core.Identity;
 using HealthServerless.Core.Licensing;
 using HealthServerless.Core.Prescriptions;
 using HealthServerless.Core.Storage;
+using HealthServerless.Core.Surveillance;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace HealthServerless.Testing;
@@ -18,6 +19,6 @@ public static class CoreContainers
 
     private static IReadOnlyList<StoreContainer> Build() =>
         StoreContainers.Registered(new ServiceCollection()
-            .AddIdentity().AddBooking().AddLicensing().AddPrescriptions().AddDispensing()
+            .AddIdentity().AddBooking().AddLicensing().AddPrescriptions().AddDispensing().AddSurveillance()
             .AddStoreContainers([StoreContainers.Idempotency]));
 }
