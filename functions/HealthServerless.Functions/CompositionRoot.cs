@@ -7,6 +7,7 @@ using HealthServerless.Functions.Identity;
 using HealthServerless.Functions.Licensing;
 using HealthServerless.Functions.Notifications;
 using HealthServerless.Functions.Prescriptions;
+using HealthServerless.Functions.Settlement;
 using HealthServerless.Azure.Cosmos;
 using HealthServerless.Azure.Events;
 using HealthServerless.Azure.Storage;
@@ -75,6 +76,7 @@ public static class CompositionRoot
         services.AddLicensingFunctions(configuration);
         services.AddPrescriptionsFunctions();
         services.AddDispensingFunctions(configuration);
+        services.AddSettlementFunctions(configuration);
 
         return services;
     }

@@ -30,6 +30,12 @@ public sealed class Bills(IDocumentStore store, ResidentRegistration registratio
     public async Task<BillView> CreateAsync(Caller caller, BillSource source, string sourceId, string? codeId, CancellationToken cancellationToken = default)
     {
         caller.RequireRole(Roles.Citizen, Roles.Staff);
+        if (source == BillSource.Booking && !caller.IsInRole(Roles.Staff) && !string.IsNullOrWhiteSpace(codeId))
+        {
+            // A booking is looked up under the code the caller names: check that code is theirs first.
+            await registration.RequireActsForAsync(caller, codeId, cancellationToken);
+        }
+
         var (code, institution, lines) = source switch
         {
             BillSource.Booking => await FromBookingAsync(sourceId, codeId, cancellationToken),

@@ -26,5 +26,8 @@ public sealed class SettlementLedger(IDocumentStore store) : ISettlementDayBook
 
     public async Task<IReadOnlyList<DayBookEntry>> ListAsync(DateOnly businessDay, CancellationToken cancellationToken = default) =>
         [.. (await store.QueryAsync<DayBookEntry>(SettlementContainers.DayBook, BusinessTime.DateKey(businessDay), PartitionQuery.All, cancellationToken))
-            .Select(d => d.Value).OrderBy(e => e.At)];
+            .Select(d => d.Value).OrderBy(e => e.At).ThenBy(e => e.BillId, StringComparer.Ordinal).ThenBy(e => Sequence(e.EntryId))];
+
+    // Entry ids end in "-e" and the entry's number on its bill: "…-e10" comes after "…-e9".
+    private static int Sequence(string entryId) => int.Parse(entryId.AsSpan(entryId.LastIndexOf("-e", StringComparison.Ordinal) + 2), System.Globalization.CultureInfo.InvariantCulture);
 }
