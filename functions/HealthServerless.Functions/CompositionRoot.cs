@@ -9,6 +9,7 @@ using HealthServerless.Functions.Licensing;
 using HealthServerless.Functions.Notifications;
 using HealthServerless.Functions.Prescriptions;
 using HealthServerless.Functions.Surveillance;
+using HealthServerless.Functions.Settlement;
 using HealthServerless.Azure.Cosmos;
 using HealthServerless.Azure.Events;
 using HealthServerless.Azure.Storage;
@@ -79,6 +80,7 @@ public static class CompositionRoot
         services.AddDispensingFunctions(configuration);
         services.AddAlertsFunctions(configuration);
         services.AddSurveillanceFunctions(configuration);
+        services.AddSettlementFunctions(configuration);
 
         return services;
     }
