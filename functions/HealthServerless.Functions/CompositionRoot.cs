@@ -6,6 +6,7 @@ using HealthServerless.Functions.Dispensing;
 using HealthServerless.Functions.Identity;
 using HealthServerless.Functions.Licensing;
 using HealthServerless.Functions.Notifications;
+using HealthServerless.Functions.Payments;
 using HealthServerless.Functions.Prescriptions;
 using HealthServerless.Azure.Cosmos;
 using HealthServerless.Azure.Events;
@@ -75,6 +76,7 @@ public static class CompositionRoot
         services.AddLicensingFunctions(configuration);
         services.AddPrescriptionsFunctions();
         services.AddDispensingFunctions(configuration);
+        services.AddPaymentsFunctions(configuration);
 
         return services;
     }
