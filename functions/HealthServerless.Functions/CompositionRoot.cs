@@ -7,6 +7,7 @@ using HealthServerless.Functions.Dispensing;
 using HealthServerless.Functions.Identity;
 using HealthServerless.Functions.Licensing;
 using HealthServerless.Functions.Notifications;
+using HealthServerless.Functions.Payments;
 using HealthServerless.Functions.Prescriptions;
 using HealthServerless.Functions.Surveillance;
 using HealthServerless.Functions.Settlement;
@@ -81,6 +82,7 @@ public static class CompositionRoot
         services.AddAlertsFunctions(configuration);
         services.AddSurveillanceFunctions(configuration);
         services.AddSettlementFunctions(configuration);
+        services.AddPaymentsFunctions(configuration);
 
         return services;
     }

@@ -54,4 +54,10 @@ public static class CoreMetrics
     public static void NotificationDelivered(string channel) => NotificationsDelivered.Add(1, new KeyValuePair<string, object?>("channel", channel));
 
     public static void NotificationFailed(string channel) => NotificationsFailed.Add(1, new KeyValuePair<string, object?>("channel", channel));
+
+    private static readonly Counter<long> PaymentCallbacks =
+        Meter.CreateCounter<long>("healthserverless.payments.callbacks", "{callback}", "Provider callbacks, by channel and outcome (applied, duplicate, or the refusal).");
+
+    public static void PaymentCallback(string channel, string outcome) =>
+        PaymentCallbacks.Add(1, new KeyValuePair<string, object?>("channel", channel), new KeyValuePair<string, object?>("outcome", outcome));
 }
