@@ -1,3 +1,4 @@
+using HealthServerless.Core.Alerts;
 using HealthServerless.Core.Booking;
 using HealthServerless.Core.Dispensing;
 using HealthServerless.Core.Identity;
@@ -20,6 +21,6 @@ public static class CoreContainers
 
     private static IReadOnlyList<StoreContainer> Build() =>
         StoreContainers.Registered(new ServiceCollection()
-            .AddIdentity().AddBooking().AddLicensing().AddPrescriptions().AddDispensing().AddSurveillance().AddSettlement()
+            .AddIdentity().AddBooking().AddLicensing().AddPrescriptions().AddDispensing().AddSurveillance().AddSettlement().AddAlerts()
             .AddStoreContainers([StoreContainers.Idempotency]));
 }

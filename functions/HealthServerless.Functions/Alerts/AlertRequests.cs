@@ -15,9 +15,9 @@ public sealed record SubscriberChannelRequest(ChannelKind Kind, [Required, Strin
 
 public sealed record SubscriptionRequest(
     SubscriberKind Kind,
-    [StringLength(50, MinimumLength = 1)] string? District,
-    [StringLength(32, MinimumLength = 1)] string? InstitutionId,
     [Required, MinLength(1), MaxLength(5)] IReadOnlyList<SubscriberChannelRequest> Channels,
+    [StringLength(50, MinimumLength = 1)] string? District = null,
+    [StringLength(32, MinimumLength = 1)] string? InstitutionId = null,
     bool Active = true)
 {
     public SubscriptionChange ToChange() => new(Kind, District, InstitutionId, [.. Channels.Select(c => c.ToChannel())], Active);
