@@ -126,6 +126,11 @@ public static class DemoCommand
                 : $"  Pharmacist prescription {rx.WaitingId}, seeded for review, is {rx.WaitingStatus} now");
             await output.WriteLineAsync($"  Simulator  ./run pharmacy {DemoData.PharmacyId} --accept-rate 0.7 answers the offers on its queue");
         }
+
+        if (result.Settlement is { } bill)
+        {
+            await output.WriteLineAsync($"  Bill       {bill.BillId} ({bill.Status}, {bill.PolicyVersion}): total {bill.TotalFen} fen = fund {bill.FundFen} + account {bill.AccountFen} + cash {bill.CashFen}: {api}/bills/{bill.BillId} (citizen token)");
+        }
     }
 
     private static string Describe(JsonObject application) =>
