@@ -26,7 +26,8 @@ public sealed class InsuranceHttpFunctions(InsuredPersons insured, BillSettlemen
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "insured-persons/{codeId}")] HttpRequest req, string codeId, CancellationToken cancellationToken)
     {
         var body = await req.ReadJsonAsync<EnrolRequest>(cancellationToken);
-        return ApiResults.Ok(await insured.EnrolAsync(req.Caller(), codeId, body.Scheme, body.AccountBalanceFen, cancellationToken));
+        return ApiResults.Ok(await insured.EnrolAsync(req.Caller(), codeId, body.Scheme, body.AccountBalanceFen,
+            body.YearToDate is { } ytd ? (ytd.DeductibleUsedFen, ytd.FundPaidFen) : null, cancellationToken));
     }
 
     [Function("GetInsuredPerson")]

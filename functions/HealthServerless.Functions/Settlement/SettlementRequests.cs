@@ -25,7 +25,10 @@ public sealed record VerifyBillReceiptRequest([Required, StringLength(32768, Min
 
 public sealed record BillReceiptResponse(string Receipt);
 
-public sealed record EnrolRequest(InsuranceScheme Scheme, [Range(0, 10_000_000_000)] long AccountBalanceFen);
+/// <summary>Enrolment; <see cref="YearToDate"/> carries this year's totals the insurance centre reports, if any.</summary>
+public sealed record EnrolRequest(InsuranceScheme Scheme, [Range(0, 10_000_000_000)] long AccountBalanceFen, YearToDateRequest? YearToDate = null);
+
+public sealed record YearToDateRequest([Range(0, 10_000_000_000)] long DeductibleUsedFen, [Range(0, 10_000_000_000)] long FundPaidFen);
 
 public sealed record TrialLineRequest(
     [Required, StringLength(32, MinimumLength = 1)] string ItemCode,

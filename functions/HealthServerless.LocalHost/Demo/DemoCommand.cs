@@ -139,6 +139,11 @@ public static class DemoCommand
                 + (surveillance.AlertId is { } raised ? $", alert {raised}" : string.Empty));
             await output.WriteLineAsync($"             {api}/surveillance/candidates?district={Uri.EscapeDataString(DemoSurveillanceSeeder.District)} (cdc token); ./run surveillance replay docs/surveillance-sample.csv");
         }
+
+        if (result.Settlement is { } bill)
+        {
+            await output.WriteLineAsync($"  Bill       {bill.BillId} ({bill.Status}, {bill.PolicyVersion}): total {bill.TotalFen} fen = fund {bill.FundFen} + account {bill.AccountFen} + cash {bill.CashFen}: {api}/bills/{bill.BillId} (citizen token)");
+        }
     }
 
     private static string Describe(JsonObject application) =>

@@ -36,7 +36,8 @@ internal sealed class DemoSeeder(HttpClient http, LocalTokenIssuer issuer, DemoS
             : null;
         var alert = await new DemoAlertSeeder(this, issuer, state).SeedAsync(cancellationToken);
         var surveillance = await new DemoSurveillanceSeeder(this, issuer, time).SeedAsync(cancellationToken);
-        return new DemoResult(sessions, household, nurse, licensed, finished, (nurseCreated ? 1 : 0) + (physicianCreated ? 1 : 0), prescriptions, alert, surveillance);
+        var settlement = prescriptions is not null ? await new DemoSettlementSeeder(this, issuer).SeedAsync(household.Codes.First(c => c.Relationship == "Self").CodeId, prescriptions.DispensedId, cancellationToken) : null;
+        return new DemoResult(sessions, household, nurse, licensed, finished, (nurseCreated ? 1 : 0) + (physicianCreated ? 1 : 0), prescriptions, alert, surveillance, settlement);
     }
 
     /// <summary>Staff of H001 publish each demo physician's morning and afternoon session, today and the next days.</summary>
@@ -266,7 +267,7 @@ internal sealed record HouseholdSeeded(IReadOnlyList<CodeSeeded> Codes, int Crea
 
 internal sealed record DemoResult(
     SessionsSeeded Sessions, HouseholdSeeded Household, JsonObject Nurse, JsonObject Physician, bool PhysicianFinished, int ApplicationsCreated,
-    PrescriptionsSeeded? Prescriptions, AlertSeeded? Alert, SurveillanceSeeded? Surveillance);
+    PrescriptionsSeeded? Prescriptions, AlertSeeded? Alert, SurveillanceSeeded? Surveillance, SettlementSeeded? Settlement);
 
 /// <summary>The app refused a demo request in a way that is not "already there".</summary>
 internal sealed class DemoSeedingException(string message) : Exception(message);

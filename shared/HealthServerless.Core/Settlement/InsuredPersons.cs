@@ -13,12 +13,17 @@ public sealed record InsuredPersonView(string CodeId, InsuranceScheme Scheme, lo
 /// </summary>
 public sealed class InsuredPersons(IDocumentStore store, ResidentRegistration registration, TimeProvider time)
 {
-    public async Task<InsuredPersonView> EnrolAsync(Caller caller, string codeId, InsuranceScheme scheme, long accountBalanceFen, CancellationToken cancellationToken = default)
+    /// <param name="yearToDate">
+    /// This year's totals as the insurance centre reports them (settled elsewhere before this app
+    /// saw the person); null keeps the totals this app has counted.
+    /// </param>
+    public async Task<InsuredPersonView> EnrolAsync(
+        Caller caller, string codeId, InsuranceScheme scheme, long accountBalanceFen, (long DeductibleUsedFen, long FundPaidFen)? yearToDate = null, CancellationToken cancellationToken = default)
     {
         caller.RequireRole(Roles.Staff, Roles.Admin);
-        if (!Enum.IsDefined(scheme) || accountBalanceFen < 0)
+        if (!Enum.IsDefined(scheme) || accountBalanceFen < 0 || yearToDate is { DeductibleUsedFen: < 0 } or { FundPaidFen: < 0 })
         {
-            throw DomainException.Validation("enrolment-invalid", "A known scheme and a balance not below zero are required.", "accountBalanceFen", "Not below zero.");
+            throw DomainException.Validation("enrolment-invalid", "A known scheme, and a balance and totals not below zero, are required.", "accountBalanceFen", "Not below zero.");
         }
 
         if (await registration.FindCodeAsync(codeId, cancellationToken) is null)
@@ -27,8 +32,15 @@ public sealed class InsuredPersons(IDocumentStore store, ResidentRegistration re
         }
 
         var now = time.GetUtcNow();
+        var year = BusinessTime.Today(now).Year;
+        InsuredPersonRecord Change(InsuredPersonRecord p)
+        {
+            var changed = p with { Scheme = scheme, AccountBalanceFen = accountBalanceFen, UpdatedBy = caller.Subject, UpdatedAt = now };
+            return yearToDate is { } ytd ? changed.WithTotals(new YearTotals(scheme, year, ytd.DeductibleUsedFen, ytd.FundPaidFen)) : changed;
+        }
+
         var record = await store.UpdateAsync<InsuredPersonRecord>(SettlementContainers.InsuredPersons, codeId, SettlementContainers.PersonId,
-            p => p with { Scheme = scheme, AccountBalanceFen = accountBalanceFen, UpdatedBy = caller.Subject, UpdatedAt = now },
+            Change,
             () => new InsuredPersonRecord(codeId, scheme, accountBalanceFen, [], [], caller.Subject, now), cancellationToken);
         return ToView(record);
     }
