@@ -16,7 +16,12 @@ public sealed class SurveillanceFunctionsTests : IAsyncDisposable
 
     public SurveillanceFunctionsTests()
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Sqlite:Path"] = Path.Combine(_folder, "app.db") }).Build();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Sqlite:Path"] = Path.Combine(_folder, "app.db"),
+            // Alerts starts fan-outs through a queue; nothing here raises one, but the app's registrations need an account named.
+            ["Storage:ConnectionString"] = "UseDevelopmentStorage=true",
+        }).Build();
         _services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddLogging().AddHealthServerless(configuration).BuildServiceProvider();
     }
 
