@@ -9,8 +9,8 @@ namespace HealthServerless.LocalHost.Demo;
 /// <summary>
 /// The surveillance part of the demo, through the API: four weeks of fever-clinic visits from
 /// H001 and antipyretic sales from P001 (both 徐汇区), then today's rise in both — two
-/// independent sources agreeing, so the multi-point rule is met for syndrome <c>ili</c> (an alert
-/// when the Alerts capability is there to raise it). Report ids are the dates, so a second run
+/// independent sources agreeing, so the multi-point rule raises an alert for syndrome <c>ili</c>
+/// through the Alerts capability. Report ids are the dates, so a second run
 /// sends only duplicates and changes nothing.
 /// </summary>
 internal sealed class DemoSurveillanceSeeder(DemoSeeder api, LocalTokenIssuer issuer, TimeProvider time)
