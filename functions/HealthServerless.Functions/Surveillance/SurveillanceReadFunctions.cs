@@ -25,21 +25,21 @@ public sealed class SurveillanceReadFunctions(SurveillanceDetection detection, M
     [ProducesJson(typeof(IReadOnlyList<SignalRecord>))]
     public async Task<IActionResult> Signals(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "surveillance/signals")] HttpRequest req, CancellationToken cancellationToken) =>
-        ApiResults.Ok(await detection.SignalsAsync(District(req), Day(req, "day") ?? Today, cancellationToken));
+        ApiResults.Ok(await detection.SignalsAsync(req.Caller(), District(req), Day(req, "day") ?? Today, cancellationToken));
 
     [Function("ListSurveillanceCandidates")]
     [Authorize(Roles = Roles.Cdc + "," + Roles.Admin)]
     [ProducesJson(typeof(IReadOnlyList<CandidateRecord>))]
     public async Task<IActionResult> Candidates(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "surveillance/candidates")] HttpRequest req, CancellationToken cancellationToken) =>
-        ApiResults.Ok(await trigger.ListAsync(District(req), cancellationToken));
+        ApiResults.Ok(await trigger.ListAsync(req.Caller(), District(req), cancellationToken));
 
     [Function("ListParkedSurveillanceMessages")]
     [Authorize(Roles = Roles.Cdc + "," + Roles.Admin)]
     [ProducesJson(typeof(IReadOnlyList<ParkedMessage>))]
     public async Task<IActionResult> Parked(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "surveillance/parked-messages")] HttpRequest req, CancellationToken cancellationToken) =>
-        ApiResults.Ok(await parked.ListAsync(Day(req, "day") ?? Today, cancellationToken));
+        ApiResults.Ok(await parked.ListAsync(req.Caller(), Day(req, "day") ?? Today, cancellationToken));
 
     /// <summary>The timer's work for one day, on demand (after an import, or to try new settings); running it twice changes nothing.</summary>
     [Function("RunSurveillanceDetection")]

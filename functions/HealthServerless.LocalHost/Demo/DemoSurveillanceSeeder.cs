@@ -48,7 +48,7 @@ internal sealed class DemoSurveillanceSeeder(DemoSeeder api, LocalTokenIssuer is
         var salesTaken = (await api.SendAsync(HttpMethod.Post, "/api/surveillance/pharmacy-sales", pharmacy, DemoSeeder.Json(new JsonObject { ["lines"] = sales }), "demo-sales-" + Key(today), cancellationToken)).Expect(HttpStatusCode.OK);
         var feverTaken = (await api.SendAsync(HttpMethod.Post, "/api/surveillance/syndromic-counts", staff, DemoSeeder.Json(new JsonObject { ["lines"] = fever }), "demo-fever-" + Key(today), cancellationToken)).Expect(HttpStatusCode.OK);
 
-        var cdc = issuer.Mint("demo-cdc", [Roles.Cdc], null, TokenLifetime);
+        var cdc = issuer.Mint("demo-cdc", [Roles.Cdc], new Dictionary<string, string> { [ScopeClaims.Jurisdiction] = District }, TokenLifetime);
         var candidates = (await api.SendAsync(HttpMethod.Get, $"/api/surveillance/candidates?district={Uri.EscapeDataString(District)}", cdc, null, null, cancellationToken)).Expect(HttpStatusCode.OK).AsArray();
         var ili = candidates.Select(c => c!.AsObject()).FirstOrDefault(c => (string?)c["code"] == "ili");
         return new SurveillanceSeeded(today, (int)salesTaken["accepted"]! + (int)feverTaken["accepted"]!, (string?)ili?["status"] ?? "none", (string?)ili?["alertId"]);

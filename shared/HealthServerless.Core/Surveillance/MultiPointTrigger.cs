@@ -1,3 +1,4 @@
+using HealthServerless.Core.Common;
 using HealthServerless.Core.Alerts;
 using HealthServerless.Core.Storage;
 using Microsoft.Extensions.Options;
@@ -52,9 +53,12 @@ public sealed class MultiPointTrigger(IDocumentStore store, IEnumerable<IAlertRa
         return raised;
     }
 
-    /// <summary>A district's candidates (one partition).</summary>
-    public async Task<IReadOnlyList<CandidateRecord>> ListAsync(string district, CancellationToken cancellationToken = default) =>
-        [.. (await store.QueryAsync<CandidateRecord>(SurveillanceContainers.Candidates, district, PartitionQuery.All, cancellationToken)).Select(c => c.Value).OrderBy(c => c.Code, StringComparer.Ordinal)];
+    /// <summary>A district's candidates (one partition), for those whose jurisdiction covers it.</summary>
+    public async Task<IReadOnlyList<CandidateRecord>> ListAsync(Caller caller, string district, CancellationToken cancellationToken = default)
+    {
+        SurveillanceAccess.RequireDistrict(caller, district);
+        return [.. (await store.QueryAsync<CandidateRecord>(SurveillanceContainers.Candidates, district, PartitionQuery.All, cancellationToken)).Select(c => c.Value).OrderBy(c => c.Code, StringComparer.Ordinal)];
+    }
 
     private async Task<int> UpdateAsync(string district, string kind, string code, DateOnly day, List<SignalRecord> window, AlertTrigger trigger, CancellationToken cancellationToken)
     {

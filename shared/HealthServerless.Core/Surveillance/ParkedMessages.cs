@@ -24,6 +24,9 @@ public sealed class ParkedMessages(IDocumentStore store, TimeProvider time)
         return parked;
     }
 
-    public async Task<IReadOnlyList<ParkedMessage>> ListAsync(DateOnly day, CancellationToken cancellationToken = default) =>
-        [.. (await store.QueryAsync<ParkedMessage>(SurveillanceContainers.Parked, BusinessTime.DateKey(day), PartitionQuery.All, cancellationToken)).Select(p => p.Value).OrderBy(p => p.ParkedAt)];
+    public async Task<IReadOnlyList<ParkedMessage>> ListAsync(Caller caller, DateOnly day, CancellationToken cancellationToken = default)
+    {
+        SurveillanceAccess.RequireCity(caller);
+        return [.. (await store.QueryAsync<ParkedMessage>(SurveillanceContainers.Parked, BusinessTime.DateKey(day), PartitionQuery.All, cancellationToken)).Select(p => p.Value).OrderBy(p => p.ParkedAt)];
+    }
 }

@@ -49,10 +49,13 @@ public sealed class SurveillanceDetection(IDocumentStore store, ReportLedger led
         return new DetectionSummary(targets.Distinct().Count(), alarms, raised);
     }
 
-    /// <summary>The signals standing for one district and day (partition = district and day).</summary>
-    public async Task<IReadOnlyList<SignalRecord>> SignalsAsync(string district, DateOnly day, CancellationToken cancellationToken = default) =>
-        [.. (await store.QueryAsync<SignalRecord>(SurveillanceContainers.Signals, SurveillanceContainers.SignalPartition(district, day), PartitionQuery.All, cancellationToken))
+    /// <summary>The signals standing for one district and day (partition = district and day), for those whose jurisdiction covers it.</summary>
+    public async Task<IReadOnlyList<SignalRecord>> SignalsAsync(Caller caller, string district, DateOnly day, CancellationToken cancellationToken = default)
+    {
+        SurveillanceAccess.RequireDistrict(caller, district);
+        return [.. (await store.QueryAsync<SignalRecord>(SurveillanceContainers.Signals, SurveillanceContainers.SignalPartition(district, day), PartitionQuery.All, cancellationToken))
             .Select(s => s.Value).Where(s => s.Detection.Alarm).OrderBy(s => s.Series, StringComparer.Ordinal).ThenBy(s => s.Detection.Method, StringComparer.Ordinal)];
+    }
 
     public static string SignalId(string district, string series, string method, DateOnly day) =>
         $"{district}|{series}|{method}|{BusinessTime.DateKey(day)}";

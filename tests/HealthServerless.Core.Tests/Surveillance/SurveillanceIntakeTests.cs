@@ -27,7 +27,7 @@ public sealed class SurveillanceIntakeTests : IAsyncDisposable
         Assert.Equal(("徐汇区", "disease", "plague"), (raise.District, raise.SeriesKind, raise.SeriesCode));
         var signal = Assert.Single(raise.Signals);
         Assert.Equal((SourceTypes.CaseReport, Methods.FixedThreshold, 1.0), (signal.SourceType, signal.Method, signal.Observed));
-        var candidate = Assert.Single(await _world.Trigger.ListAsync(SurveillanceWorld.District, Ct));
+        var candidate = Assert.Single(await _world.Trigger.ListAsync(SurveillanceWorld.CityCdc, SurveillanceWorld.District, Ct));
         Assert.Equal((CandidateStatus.Raised, "AL-徐汇区-disease-plague"), (candidate.Status, candidate.AlertId));
     }
 
@@ -92,7 +92,7 @@ public sealed class SurveillanceIntakeTests : IAsyncDisposable
 
         Assert.True(spike.Detection.Alarms >= 2); // C1 and C2 at least
         Assert.Empty(_world.Raiser.Raised);
-        var candidate = Assert.Single(await _world.Trigger.ListAsync(SurveillanceWorld.District, Ct));
+        var candidate = Assert.Single(await _world.Trigger.ListAsync(SurveillanceWorld.CityCdc, SurveillanceWorld.District, Ct));
         Assert.Equal(("ili", CandidateStatus.Open), (candidate.Code, candidate.Status));
         Assert.Equal([SourceTypes.PharmacySales], candidate.SourceTypes);
 
@@ -104,7 +104,7 @@ public sealed class SurveillanceIntakeTests : IAsyncDisposable
         var raise = Assert.Single(_world.Raiser.Raised);
         Assert.Equal((AlertTrigger.MultiPoint, "syndrome", "ili"), (raise.Trigger, raise.SeriesKind, raise.SeriesCode));
         Assert.Equal([SourceTypes.PharmacySales, SourceTypes.Syndromic], raise.Signals.Select(s => s.SourceType).Distinct().Order(StringComparer.Ordinal));
-        Assert.Equal(CandidateStatus.Raised, Assert.Single(await _world.Trigger.ListAsync(SurveillanceWorld.District, Ct)).Status);
+        Assert.Equal(CandidateStatus.Raised, Assert.Single(await _world.Trigger.ListAsync(SurveillanceWorld.CityCdc, SurveillanceWorld.District, Ct)).Status);
 
         // The resend is a duplicate: no detection, no raise.
         await _world.Intake.SyndromicCountsAsync("H001", [fever], Ct);
@@ -136,7 +136,7 @@ public sealed class SurveillanceIntakeTests : IAsyncDisposable
         Assert.Equal(first, second);
         var ids = _world.Raiser.Raised.Select(r => string.Join(",", r.Signals.Select(s => s.SignalId).Order(StringComparer.Ordinal))).Distinct().ToList();
         Assert.Single(ids);
-        Assert.Equal(first.Alarms, (await _world.Detection.SignalsAsync(SurveillanceWorld.District, _world.Today, Ct)).Count);
+        Assert.Equal(first.Alarms, (await _world.Detection.SignalsAsync(SurveillanceWorld.CityCdc, SurveillanceWorld.District, _world.Today, Ct)).Count);
     }
 
     [Fact]
@@ -149,13 +149,13 @@ public sealed class SurveillanceIntakeTests : IAsyncDisposable
 
         await intake.CaseReportsAsync("H001", [SurveillanceWorld.Case("R1", "sars", "乙", _world.Today)], Ct);
 
-        Assert.Equal(CandidateStatus.Ready, Assert.Single(await alone.ListAsync(SurveillanceWorld.District, Ct)).Status);
+        Assert.Equal(CandidateStatus.Ready, Assert.Single(await alone.ListAsync(SurveillanceWorld.CityCdc, SurveillanceWorld.District, Ct)).Status);
         Assert.Empty(_world.Raiser.Raised);
 
         await _world.Detection.RunAsync(_world.Today, cancellationToken: Ct);
 
         Assert.Equal(AlertTrigger.FixedThreshold, Assert.Single(_world.Raiser.Raised).Trigger);
-        Assert.Equal(CandidateStatus.Raised, Assert.Single(await alone.ListAsync(SurveillanceWorld.District, Ct)).Status);
+        Assert.Equal(CandidateStatus.Raised, Assert.Single(await alone.ListAsync(SurveillanceWorld.CityCdc, SurveillanceWorld.District, Ct)).Status);
     }
 
     [Fact]
@@ -188,7 +188,7 @@ public sealed class SurveillanceIntakeTests : IAsyncDisposable
         await _world.Parked.ParkAsync("{\"kind\":\"case-reports\"}", "invalid-report-lines", errors, Ct);
         await _world.Parked.ParkAsync("{\"kind\":\"case-reports\"}", "invalid-report-lines", errors, Ct);
 
-        var parked = Assert.Single(await _world.Parked.ListAsync(_world.Today, Ct));
+        var parked = Assert.Single(await _world.Parked.ListAsync(SurveillanceWorld.CityCdc, _world.Today, Ct));
         Assert.Equal("invalid-report-lines", parked.Reason);
         Assert.Equal(["lines[0].district"], parked.Errors.Keys);
     }

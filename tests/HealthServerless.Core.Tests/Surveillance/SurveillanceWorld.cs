@@ -15,6 +15,9 @@ public sealed class SurveillanceWorld : IAsyncDisposable
 {
     public const string District = "徐汇区";
 
+    /// <summary>A city CDC official: reads every district's signals, candidates and parked messages.</summary>
+    public static Caller CityCdc { get; } = new("cdc-city", [Roles.Cdc], jurisdiction: Jurisdictions.City);
+
     public SurveillanceWorld()
     {
         var options = Microsoft.Extensions.Options.Options.Create(Options);

@@ -24,7 +24,7 @@ public sealed class SurveillanceEndToEndTests(AppHost app) : IClassFixture<AppHo
     public async Task A_single_plague_report_meets_the_fixed_threshold_at_once_and_its_resend_changes_nothing()
     {
         using var staff = Staff("H001");
-        using var cdc = app.Client(app.Token("cdc-1", Roles.Cdc));
+        using var cdc = CityCdc();
         var batch = PlatformTests.Json($$"""{"lines":[{{Case("E2E-P1", "浦东新区")}}]}""");
 
         var taken = await ReadAsync(await staff.PostAsync("/api/surveillance/case-reports", batch, Ct), HttpStatusCode.OK);
@@ -58,9 +58,27 @@ public sealed class SurveillanceEndToEndTests(AppHost app) : IClassFixture<AppHo
         var meaningProblem = await ReadAsync(meaning, HttpStatusCode.BadRequest);
         Assert.Equal("invalid-report-lines", (string?)meaningProblem["code"]);
         Assert.Equal(["lines[1].diseaseClass"], meaningProblem["errors"]!.AsObject().Select(e => e.Key));
-        using var cdc = app.Client(app.Token("cdc-1", Roles.Cdc));
+        using var cdc = CityCdc();
         Assert.Empty(await ReadArrayAsync(await cdc.GetAsync("/api/surveillance/candidates?district=" + Uri.EscapeDataString("长宁区"), Ct)));
     }
+
+    [Fact]
+    public async Task A_district_cdc_reads_its_own_district_only_and_parked_messages_are_the_citys()
+    {
+        using var staff = Staff("H004");
+        using var putuo = app.Client(app.Token("cdc-putuo", Roles.Cdc, new Dictionary<string, string> { [ScopeClaims.Jurisdiction] = "普陀区" }));
+        await ReadAsync(await staff.PostAsync("/api/surveillance/case-reports", PlatformTests.Json($$"""{"lines":[{{Case("E2E-J1", "虹口区")}}]}"""), Ct), HttpStatusCode.OK);
+
+        Assert.Empty(await ReadArrayAsync(await putuo.GetAsync("/api/surveillance/candidates?district=" + Uri.EscapeDataString("普陀区"), Ct)));
+        var other = await putuo.GetAsync("/api/surveillance/candidates?district=" + Uri.EscapeDataString("虹口区"), Ct);
+        Assert.Equal("jurisdiction-scope", (string?)(await ReadAsync(other, HttpStatusCode.Forbidden))["code"]);
+        Assert.Equal(HttpStatusCode.Forbidden, (await putuo.GetAsync($"/api/surveillance/signals?district={Uri.EscapeDataString("虹口区")}&day={Today}", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await putuo.GetAsync("/api/surveillance/parked-messages", Ct)).StatusCode);
+        using var city = CityCdc();
+        Assert.Single(await ReadArrayAsync(await city.GetAsync("/api/surveillance/candidates?district=" + Uri.EscapeDataString("虹口区"), Ct)));
+    }
+
+    private HttpClient CityCdc() => app.Client(app.Token("cdc-city", Roles.Cdc, new Dictionary<string, string> { [ScopeClaims.Jurisdiction] = "city" }));
 
     [Fact]
     public async Task Only_the_roles_of_each_source_may_send()
@@ -80,7 +98,7 @@ public sealed class SurveillanceEndToEndTests(AppHost app) : IClassFixture<AppHo
     [Fact]
     public async Task A_history_replayed_lists_each_days_statistics_and_the_spike_as_an_alarm()
     {
-        using var cdc = app.Client(app.Token("cdc-1", Roles.Cdc));
+        using var cdc = CityCdc();
         var csv = new StringBuilder("date,district,series,count\n");
         for (var i = 0; i < 15; i++)
         {

@@ -59,7 +59,7 @@ public sealed class SurveillanceFunctionsTests : IAsyncDisposable
 
         var ledger = _services.GetRequiredService<ReportLedger>();
         Assert.Equal(12, (await ledger.SeriesAsync("徐汇区", "syndromic.fever-clinic", BusinessTime.Today(TimeProvider.System.GetUtcNow()), Ct)).Sum(BusinessTime.Today(TimeProvider.System.GetUtcNow()), 1));
-        var parked = await _services.GetRequiredService<ParkedMessages>().ListAsync(BusinessTime.Today(TimeProvider.System.GetUtcNow()), Ct);
+        var parked = await _services.GetRequiredService<ParkedMessages>().ListAsync(new Caller("cdc-city", [Roles.Cdc], jurisdiction: "city"), BusinessTime.Today(TimeProvider.System.GetUtcNow()), Ct);
         Assert.Equal(["invalid-report-lines", "unknown-kind", "unreadable"], parked.Select(p => p.Reason).Order(StringComparer.Ordinal));
         var lines = parked.Single(p => p.Reason == "invalid-report-lines");
         Assert.Equal(["lines[0].count", "lines[0].district"], lines.Errors.Keys.Order(StringComparer.Ordinal));
