@@ -7,7 +7,10 @@ using HealthServerless.Functions.Dispensing;
 using HealthServerless.Functions.Identity;
 using HealthServerless.Functions.Licensing;
 using HealthServerless.Functions.Notifications;
+using HealthServerless.Functions.Payments;
 using HealthServerless.Functions.Prescriptions;
+using HealthServerless.Functions.Surveillance;
+using HealthServerless.Functions.Settlement;
 using HealthServerless.Azure.Cosmos;
 using HealthServerless.Azure.Events;
 using HealthServerless.Azure.Storage;
@@ -77,6 +80,9 @@ public static class CompositionRoot
         services.AddPrescriptionsFunctions();
         services.AddDispensingFunctions(configuration);
         services.AddAlertsFunctions(configuration);
+        services.AddSurveillanceFunctions(configuration);
+        services.AddSettlementFunctions(configuration);
+        services.AddPaymentsFunctions(configuration);
 
         return services;
     }
