@@ -57,6 +57,15 @@ public sealed class CallerTests
     }
 
     [Fact]
+    public void Callers_with_another_jurisdiction_are_not_equal()
+    {
+        var xuhui = new Caller("cdc-1", [Roles.Cdc], jurisdiction: "徐汇区");
+
+        Assert.Equal(xuhui, new Caller("cdc-1", [Roles.Cdc], jurisdiction: "徐汇区"));
+        Assert.NotEqual(xuhui, new Caller("cdc-1", [Roles.Cdc], jurisdiction: "city"));
+    }
+
+    [Fact]
     public void Require_role_throws_forbidden_without_any_of_the_roles()
     {
         Staff.RequireRole(Roles.Physician, Roles.Staff);

@@ -59,6 +59,11 @@ public sealed class AlertFanOutTests(AlertsHost app) : AlertSteps(app), IClassFi
         // Partners saw raised, escalated and acknowledged on topic alerts; the report counts the answer within 2 h.
         var events = (await DrainAlertEventsAsync()).Where(e => e.Subject == alertId).Select(e => e.Type).ToList();
         Assert.Equal(["city.health.alert.raised", "city.health.alert.escalated", "city.health.alert.acknowledged"], events);
+        await EventuallyAsync(async () => App.Partner.Received.Count(r => r.Contains(alertId, StringComparison.Ordinal)) >= 3, "the partner webhook's three events");
+        Assert.Equal(
+            [$"city.health.alert.acknowledged {alertId}.acknowledged", $"city.health.alert.escalated {alertId}.escalated.1", $"city.health.alert.raised {alertId}.raised"],
+            App.Partner.Received.Where(r => r.Contains(alertId, StringComparison.Ordinal)).Distinct().Order(StringComparer.Ordinal));
+        Assert.Equal(0, App.Partner.BadSignatures);
         var verified = await ReadAsync(await city.PostAsync($"/api/alerts/{alertId}/verification", PlatformTests.Json("""{"verification":"Excluded"}"""), Ct), HttpStatusCode.OK);
         Assert.Equal("Verified", (string?)verified["status"]);
         await AssertProblemAsync(await city.PostAsync($"/api/alerts/{alertId}/closure", PlatformTests.Json("{}"), Ct), HttpStatusCode.Conflict, "alert-finished");
@@ -140,6 +145,7 @@ public sealed class AlertFanOutTests(AlertsHost app) : AlertSteps(app), IClassFi
         var received = App.Slow.Received.Where(r => r.StartsWith("t5-", StringComparison.Ordinal) && r.EndsWith("@District", StringComparison.Ordinal)).ToList();
         Assert.Equal(Subscribers, received.Count);
         Assert.Equal(Subscribers, received.Distinct(StringComparer.Ordinal).Count());
+        Assert.Equal(0, App.Slow.BadSignatures);
         Assert.Empty(await Store.QueryAsync(NotificationContainers.Inbox, NotificationContainers.SubjectInbox("t5-duty-0001"), PartitionQuery.All, Ct));
     }
 

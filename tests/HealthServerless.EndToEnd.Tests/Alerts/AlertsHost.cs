@@ -15,7 +15,16 @@ public sealed class AlertsHost : AppHostBase, IAsyncDisposable
 
     public string WebhookSecret { get; } = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
 
-    public RecordingWebhook Slow { get; } = new(Testing.EmulatorProcess.FreePort(), TimeSpan.FromMilliseconds(300));
+    public RecordingWebhook Slow { get; }
+
+    /// <summary>The partner webhook: every alert event, signed.</summary>
+    public RecordingWebhook Partner { get; }
+
+    public AlertsHost()
+    {
+        Slow = new(Testing.EmulatorProcess.FreePort(), TimeSpan.FromMilliseconds(300), WebhookSecret);
+        Partner = new(Testing.EmulatorProcess.FreePort(), TimeSpan.Zero, WebhookSecret);
+    }
 
     protected override TimeProvider Clock => TimeProvider.System;
 
@@ -28,7 +37,10 @@ public sealed class AlertsHost : AppHostBase, IAsyncDisposable
         settings["Alerts:Webhooks:down:Secret"] = WebhookSecret;
         settings["Alerts:Webhooks:slow:Url"] = Slow.Url;
         settings["Alerts:Webhooks:slow:Secret"] = WebhookSecret;
+        settings["Alerts:PartnerWebhook:Url"] = Partner.Url;
+        settings["Alerts:PartnerWebhook:Secret"] = WebhookSecret;
         Slow.Start();
+        Partner.Start();
     }
 
     // Re-implemented so the listener stops with the host.
@@ -36,18 +48,27 @@ public sealed class AlertsHost : AppHostBase, IAsyncDisposable
     {
         await base.DisposeAsync();
         Slow.Dispose();
+        Partner.Dispose();
     }
 }
 
-/// <summary>A subscriber's webhook: records the subscription of every notice it is sent, answers 200 after <c>delay</c>.</summary>
-public sealed class RecordingWebhook(int port, TimeSpan delay) : IDisposable
+/// <summary>
+/// A receiver's webhook: checks each POST's signature as a receiver would, records the CloudEvents
+/// whose signature holds (and counts the others), answers 200 after <c>delay</c>.
+/// </summary>
+public sealed class RecordingWebhook(int port, TimeSpan delay, string secret) : IDisposable
 {
     private readonly HttpListener _listener = new();
     private readonly CancellationTokenSource _stop = new();
 
     public string Url { get; } = $"http://127.0.0.1:{port}/slow/";
 
+    /// <summary>For a notice, <c>{subscriptionId}@{level}</c>; for an alert event, <c>{type} {id}</c>.</summary>
     public ConcurrentQueue<string> Received { get; } = new();
+
+    public int BadSignatures => _bad;
+
+    private int _bad;
 
     public void Start()
     {
@@ -69,10 +90,23 @@ public sealed class RecordingWebhook(int port, TimeSpan delay) : IDisposable
 
                 _ = Task.Run(async () =>
                 {
-                    using var reader = new StreamReader(context.Request.InputStream);
-                    using var body = JsonDocument.Parse(await reader.ReadToEndAsync());
-                    Received.Enqueue(body.RootElement.GetProperty("data").GetProperty("subscriptionId").GetString()!
-                        + "@" + body.RootElement.GetProperty("data").GetProperty("level").GetString());
+                    using var buffer = new MemoryStream();
+                    await context.Request.InputStream.CopyToAsync(buffer);
+                    var bytes = buffer.ToArray();
+                    var timestamp = context.Request.Headers[Functions.Notifications.NotificationWebhook.TimestampHeader] ?? string.Empty;
+                    if (context.Request.Headers[Functions.Notifications.NotificationWebhook.SignatureHeader] != Functions.Notifications.NotificationWebhook.Signature(secret, timestamp, bytes))
+                    {
+                        Interlocked.Increment(ref _bad);
+                    }
+                    else
+                    {
+                        using var body = JsonDocument.Parse(bytes);
+                        var root = body.RootElement;
+                        Received.Enqueue(root.GetProperty("data").TryGetProperty("subscriptionId", out var subscription)
+                            ? subscription.GetString() + "@" + root.GetProperty("data").GetProperty("level").GetString()
+                            : root.GetProperty("type").GetString() + " " + root.GetProperty("id").GetString());
+                    }
+
                     await Task.Delay(delay);
                     context.Response.StatusCode = 200;
                     context.Response.Close();

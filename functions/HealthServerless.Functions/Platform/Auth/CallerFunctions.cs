@@ -8,7 +8,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace HealthServerless.Functions.Platform.Auth;
 
 /// <summary>What the API knows of the signed-in caller: portals use it to choose what to show.</summary>
-public sealed record CallerView(string Subject, IReadOnlyList<string> Roles, string? InstitutionId, string? PharmacyId, string? ResidentCodeId);
+public sealed record CallerView(string Subject, IReadOnlyList<string> Roles, string? InstitutionId, string? PharmacyId, string? ResidentCodeId, string? Jurisdiction = null);
 
 public static class CallerFunctions
 {
@@ -19,5 +19,5 @@ public static class CallerFunctions
         ApiResults.Ok(ToView(req.Caller()));
 
     public static CallerView ToView(Caller caller) =>
-        new(caller.Subject, [.. caller.Roles.Order(StringComparer.Ordinal)], caller.InstitutionId, caller.PharmacyId, caller.ResidentCodeId);
+        new(caller.Subject, [.. caller.Roles.Order(StringComparer.Ordinal)], caller.InstitutionId, caller.PharmacyId, caller.ResidentCodeId, caller.Jurisdiction);
 }
