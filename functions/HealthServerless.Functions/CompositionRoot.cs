@@ -1,6 +1,7 @@
 using HealthServerless.Azure;
 using HealthServerless.Core.Booking;
 using HealthServerless.Core.Storage;
+using HealthServerless.Functions.Alerts;
 using HealthServerless.Functions.Booking;
 using HealthServerless.Functions.Dispensing;
 using HealthServerless.Functions.Identity;
@@ -8,6 +9,8 @@ using HealthServerless.Functions.Licensing;
 using HealthServerless.Functions.Notifications;
 using HealthServerless.Functions.Payments;
 using HealthServerless.Functions.Prescriptions;
+using HealthServerless.Functions.Surveillance;
+using HealthServerless.Functions.Settlement;
 using HealthServerless.Azure.Cosmos;
 using HealthServerless.Azure.Events;
 using HealthServerless.Azure.Storage;
@@ -76,6 +79,9 @@ public static class CompositionRoot
         services.AddLicensingFunctions(configuration);
         services.AddPrescriptionsFunctions();
         services.AddDispensingFunctions(configuration);
+        services.AddAlertsFunctions(configuration);
+        services.AddSurveillanceFunctions(configuration);
+        services.AddSettlementFunctions(configuration);
         services.AddPaymentsFunctions(configuration);
 
         return services;

@@ -1,3 +1,4 @@
+using HealthServerless.Functions.Alerts;
 using HealthServerless.Functions.Dispensing;
 using HealthServerless.Functions.Licensing;
 using HealthServerless.Functions.Platform.Durable;
@@ -20,7 +21,9 @@ public sealed class DurableTasksTests
         Assert.Contains(declared, d => d == (LicenceApprovalV1.Name, typeof(LicenceApprovalV1)));
         Assert.Contains(declared, d => d == (CheckLicenceCompletenessActivity.Name, typeof(CheckLicenceCompletenessActivity)));
         Assert.Contains(declared, d => d == (PrescriptionRoutingV1.Name, typeof(PrescriptionRoutingV1)));
-        Assert.All(declared.Where(d => d.Type != typeof(LicenceApprovalV1) && d.Type != typeof(PrescriptionRoutingV1)), d => Assert.True(typeof(ITaskActivity).IsAssignableFrom(d.Type), d.Name));
+        Assert.Contains(declared, d => d == (AlertFanOutV1.Name, typeof(AlertFanOutV1)));
+        Assert.Contains(declared, d => d == (NotifyAlertBatchActivity.Name, typeof(NotifyAlertBatchActivity)));
+        Assert.All(declared.Where(d => d.Type != typeof(LicenceApprovalV1) && d.Type != typeof(PrescriptionRoutingV1) && d.Type != typeof(AlertFanOutV1)), d => Assert.True(typeof(ITaskActivity).IsAssignableFrom(d.Type), d.Name));
     }
 
     [Fact]

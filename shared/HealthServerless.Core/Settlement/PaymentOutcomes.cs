@@ -1,0 +1,95 @@
+using HealthServerless.Core.Payments;
+using HealthServerless.Core.Storage;
+
+namespace HealthServerless.Core.Settlement;
+
+/// <summary>
+/// Verified payment outcomes from Payments, at least once each: idempotent by order id. A payment
+/// the bill is waiting for marks it paid; a failure reverses the insurance part (running totals
+/// restored) and reopens the bill; a payment the bill no longer waits for (cancelled, failed
+/// before, or reversed) is refunded at once under a refund id derived from the order.
+/// </summary>
+public sealed class PaymentOutcomes(IDocumentStore store, IInsuranceSettlement insurance, IPaymentGateway gateway, SettlementLedger ledger, TimeProvider time) : IPaymentOutcomes
+{
+    public async Task PaidAsync(PaymentConfirmation confirmation, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(confirmation);
+        var bill = (await ReadAsync(confirmation.BillId, cancellationToken))?.Value;
+        var payment = bill?.Payments.FirstOrDefault(p => p.OrderId == confirmation.OrderId);
+        if (bill is null || payment is null || payment.State is PaymentState.Paid or PaymentState.Refunded)
+        {
+            return;
+        }
+
+        var expected = bill.Status == BillStatus.AwaitingPayment && bill.CurrentPayment?.OrderId == payment.OrderId && confirmation.AmountFen == payment.AmountFen;
+        var refundId = payment.OrderId + "-late";
+        if (!expected)
+        {
+            await gateway.RefundAsync(new RefundRequest(refundId, payment.OrderId, confirmation.AmountFen, "late-payment"), cancellationToken);
+        }
+
+        var now = time.GetUtcNow();
+        var updated = await store.UpdateAsync<BillRecord>(SettlementContainers.Bills, bill.BillId, SettlementContainers.BillId, b =>
+        {
+            var p = b.Payments.First(x => x.OrderId == confirmation.OrderId);
+            if (p.State is PaymentState.Paid or PaymentState.Refunded)
+            {
+                return null;
+            }
+
+            var policy = b.Settlement?.Breakdown.PolicyVersion ?? "-";
+            var lines = b.OpenLines.Select(l => l.LineNo).ToList();
+            var paid = p with { State = expected ? PaymentState.Paid : PaymentState.Refunded, ProviderTransactionId = confirmation.ProviderTransactionId, EndedAt = confirmation.PaidAt };
+            var next = (b with { Payments = [.. b.Payments.Select(x => x.OrderId == p.OrderId ? paid : x)] })
+                .Entry("cash-payment", confirmation.AmountFen, lines, policy, p.SettlementId, p.OrderId, p.Channel, now);
+            return expected
+                ? next with { Status = BillStatus.Paid }
+                : (next with { Refunds = [.. next.Refunds, new RefundRecord(refundId, p.OrderId, confirmation.AmountFen, [], "late-payment", now)] })
+                    .Entry("cash-refund", confirmation.AmountFen, [], policy, p.SettlementId, p.OrderId, p.Channel, now);
+        }, cancellationToken: cancellationToken);
+        await ledger.ProjectAsync(updated, cancellationToken);
+    }
+
+    public async Task FailedAsync(string orderId, string billId, string reason, CancellationToken cancellationToken = default)
+    {
+        var bill = (await ReadAsync(billId, cancellationToken))?.Value;
+        var payment = bill?.Payments.FirstOrDefault(p => p.OrderId == orderId);
+        if (bill is null || payment is not { State: PaymentState.Pending })
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        var waiting = bill.Status == BillStatus.AwaitingPayment && bill.CurrentPayment?.OrderId == orderId;
+        if (waiting)
+        {
+            await insurance.ReverseAsync(bill.CodeId, payment.SettlementId, now, cancellationToken);
+        }
+
+        var updated = await store.UpdateAsync<BillRecord>(SettlementContainers.Bills, billId, SettlementContainers.BillId, b =>
+        {
+            var p = b.Payments.First(x => x.OrderId == orderId);
+            if (p.State != PaymentState.Pending)
+            {
+                return null;
+            }
+
+            var next = b with { Payments = [.. b.Payments.Select(x => x.OrderId == orderId ? p with { State = PaymentState.Failed, EndedAt = now } : x)] };
+            return waiting && b.Settlement is { } s && b.Status == BillStatus.AwaitingPayment ? Reopen(next, s, now) : next;
+        }, cancellationToken: cancellationToken);
+        await ledger.ProjectAsync(updated, cancellationToken);
+    }
+
+    /// <summary>The insurance part reversed: the bill is open again under the next settlement attempt.</summary>
+    public static BillRecord Reopen(BillRecord bill, SettlementRecord settlement, DateTimeOffset at)
+    {
+        var lines = bill.OpenLines.Select(l => l.LineNo).ToList();
+        var version = settlement.Breakdown.PolicyVersion;
+        return (bill with { Status = BillStatus.Open, Settlement = null, Reversed = [.. bill.Reversed, settlement with { ReversedAt = at }], Attempt = bill.Attempt + 1 })
+            .Entry("fund-reversal", settlement.Breakdown.FundFen, lines, version, settlement.SettlementId, null, null, at)
+            .Entry("account-reversal", settlement.Breakdown.AccountFen, lines, version, settlement.SettlementId, null, null, at);
+    }
+
+    private Task<Versioned<BillRecord>?> ReadAsync(string billId, CancellationToken cancellationToken) =>
+        store.ReadAsync<BillRecord>(SettlementContainers.Bills, billId, SettlementContainers.BillId, cancellationToken);
+}
