@@ -20,6 +20,7 @@ public static class LocalAppSettings
             ["Identity:LocalKeyFile"] = Path.Combine(folder, "keys", "identity.json"),
             ["Licensing:LocalKeyFile"] = Path.Combine(folder, "keys", "licensing.json"),
             ["Dispensing:LocalKeyFile"] = Path.Combine(folder, "keys", "dispensing.json"),
+            ["Payments:LocalKeyFile"] = Path.Combine(folder, "keys", "payments.json"),
         };
     }
 }

@@ -35,9 +35,11 @@ public static class AlipayBill
         return Encoding.UTF8.GetBytes(text.ToString());
     }
 
-    public static IReadOnlyList<StatementLine> Parse(ReadOnlySpan<byte> file)
+    public static IReadOnlyList<StatementLine> Parse(ReadOnlySpan<byte> file) => Statements.Guarded(Encoding.UTF8.GetString(file), ParseText);
+
+    private static List<StatementLine> ParseText(string text)
     {
-        var rows = Encoding.UTF8.GetString(file).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(r => r.TrimEnd('\r')).Where(r => !r.StartsWith('#')).ToList();
+        var rows = text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(r => r.TrimEnd('\r')).Where(r => !r.StartsWith('#')).ToList();
         if (rows.Count == 0 || rows[0] != Header)
         {
             throw new InvalidDataException("The Alipay statement has no header row.");
@@ -79,9 +81,11 @@ public static class PartnerStatement
         return Encoding.UTF8.GetBytes(text.Append(CultureInfo.InvariantCulture, $"total,{count},{net}\n").ToString());
     }
 
-    public static IReadOnlyList<StatementLine> Parse(ReadOnlySpan<byte> file)
+    public static IReadOnlyList<StatementLine> Parse(ReadOnlySpan<byte> file) => Statements.Guarded(Encoding.UTF8.GetString(file), ParseText);
+
+    private static List<StatementLine> ParseText(string text)
     {
-        var rows = Encoding.UTF8.GetString(file).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var rows = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         if (rows.Length < 2 || rows[0] != Header || !rows[^1].StartsWith("total,", StringComparison.Ordinal))
         {
             throw new InvalidDataException("The statement has no header or no total row.");
@@ -101,5 +105,21 @@ public static class PartnerStatement
         }
 
         return lines;
+    }
+}
+
+/// <summary>A statement row that does not read is a bad statement (reconciliation reports the channel unavailable), never a crash.</summary>
+internal static class Statements
+{
+    public static IReadOnlyList<StatementLine> Guarded(string text, Func<string, List<StatementLine>> parse)
+    {
+        try
+        {
+            return parse(text);
+        }
+        catch (Exception e) when (e is FormatException or IndexOutOfRangeException or OverflowException or ArgumentException)
+        {
+            throw new InvalidDataException("The statement has a row that does not read.", e);
+        }
     }
 }

@@ -41,7 +41,7 @@ public sealed class Reconciliation(
             {
                 statement = await providers.For(channel).StatementAsync(day, cancellationToken);
             }
-            catch (Exception e) when (e is HttpRequestException or InvalidDataException or TaskCanceledException)
+            catch (Exception e) when (e is HttpRequestException or InvalidDataException or System.Text.Json.JsonException or TaskCanceledException)
             {
                 // An unreadable or unreachable statement (a bad hash among them) is reported, and the other channels still matched.
                 unavailable.Add(channel);

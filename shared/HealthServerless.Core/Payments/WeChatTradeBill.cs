@@ -64,7 +64,19 @@ public static class WeChatTradeBill
             throw new InvalidDataException("The trade bill's SHA1 is not the one given with it.");
         }
 
-        var rows = Encoding.UTF8.GetString(file).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(r => r.TrimEnd('\r')).ToList();
+        try
+        {
+            return ParseChecked(Encoding.UTF8.GetString(file));
+        }
+        catch (Exception e) when (e is FormatException or IndexOutOfRangeException or KeyNotFoundException or OverflowException or ArgumentException)
+        {
+            throw new InvalidDataException("The trade bill has a row that does not read.", e);
+        }
+    }
+
+    private static List<StatementLine> ParseChecked(string text)
+    {
+        var rows = text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(r => r.TrimEnd('\r')).ToList();
         var summaryAt = rows.FindIndex(1, r => r.StartsWith(SummaryHeader[0], StringComparison.Ordinal));
         if (rows.Count == 0 || !rows[0].StartsWith(DetailHeader[0], StringComparison.Ordinal) || summaryAt < 0 || summaryAt + 1 >= rows.Count)
         {

@@ -119,6 +119,16 @@ public sealed class WeChatTradeBillTests
     }
 
     [Fact]
+    public void A_statement_row_that_does_not_read_is_a_bad_statement_not_a_crash()
+    {
+        var file = WeChatTradeBill.Write("wx", "1900000109", [new("WX0001", "4200000001", 12_345, At, null)]);
+        var broken = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(file).Replace("`2026-12-01 09:30:00", "`yesterday", StringComparison.Ordinal));
+
+        Assert.Throws<InvalidDataException>(() => WeChatTradeBill.Parse(broken, WeChatTradeBill.Sha1(broken)));
+        Assert.Throws<InvalidDataException>(() => PartnerStatement.Parse(Encoding.UTF8.GetBytes("order_id,transaction_id,kind,amount_fen,at,refund_id\nX,T,payment,ten,now,\ntotal,1,10\n")));
+    }
+
+    [Fact]
     public void The_alipay_and_partner_statements_parse_back()
     {
         StatementLine[] lines = [new("ALI1", "2026120122001", 100, At, null), new("ALI1", "2026120122001", 50, At, "RF1")];

@@ -37,6 +37,22 @@ public sealed class PaymentsEndToEndTests(PaymentsHost app) : IClassFixture<Paym
     }
 
     [Fact]
+    public async Task A_callback_held_back_arrives_after_the_next_payments_and_a_delayed_one_still_lands()
+    {
+        await OpenAsync("E2EVC0001", PaymentChannel.InsuranceVoucher);
+        await OpenAsync("E2EVC0002", PaymentChannel.InsuranceVoucher);
+        await OpenAsync("E2EVC0003", PaymentChannel.InsuranceVoucher);
+
+        await PayAsync(PaymentChannel.InsuranceVoucher, "E2EVC0001", new { holdForNext = true });
+        await PayAsync(PaymentChannel.InsuranceVoucher, "E2EVC0002", new { });
+        await PayAsync(PaymentChannel.InsuranceVoucher, "E2EVC0003", new { delay = "00:00:03" });
+
+        await EventuallyAsync(async () => await StatusAsync("E2EVC0001") == "Paid" && await StatusAsync("E2EVC0003") == "Paid", "all three callbacks");
+        var order = app.Settlement.PaidCalls.Select(p => p.OrderId).Where(id => id.StartsWith("E2EVC", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["E2EVC0002", "E2EVC0001", "E2EVC0003"], order);
+    }
+
+    [Fact]
     public async Task A_dropped_callback_is_found_by_the_pending_payment_timer_asking_the_simulator()
     {
         await OpenAsync("E2EWX0002", PaymentChannel.WeChatPay);

@@ -30,7 +30,6 @@ public class PaymentsHost : AppHostBase
     {
         settings["PaymentSimulators:Enabled"] = "true";
         settings["PaymentSimulators:ResendScale"] = "0.001";
-        settings["Payments:LocalKeyFile"] = Path.Combine(Path.GetDirectoryName(settings["Sqlite:Path"])!, "keys", "payments.json");
         settings["Payments:QueryPendingAfter"] = QueryPendingAfter.ToString();
     }
 
