@@ -23,12 +23,6 @@ public static class PaymentsFunctionsRegistration
         {
             services.AddSingleton<IPaymentProvider>(sp => ActivatorUtilities.CreateInstance<HttpPaymentProvider>(sp, channel));
         }
-
-        // Until Settlement's registrations are there (theirs win: these are TryAdd).
-        services.TryAddSingleton<SettlementNotConnected>();
-        services.TryAddSingleton<IPaymentOutcomes>(sp => sp.GetRequiredService<SettlementNotConnected>());
-        services.TryAddSingleton<ISettlementDayBook>(sp => sp.GetRequiredService<SettlementNotConnected>());
-        services.TryAddSingleton<IInsuranceStatements>(sp => sp.GetRequiredService<SettlementNotConnected>());
         return services;
     }
 }
