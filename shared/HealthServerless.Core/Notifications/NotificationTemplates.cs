@@ -41,6 +41,7 @@ public static partial class NotificationTemplates
     public const string DispensingDelivered = "dispensing-delivered";
     public const string DispensingCancelled = "dispensing-cancelled";
     public const string DispensingExpired = "dispensing-expired";
+    public const string LatePaymentRefunded = "late-payment-refunded";
 
     private static readonly IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> StepWording =
         new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal)
@@ -110,6 +111,8 @@ public static partial class NotificationTemplates
             "您的电子处方{prescriptionId}已被开方医师撤销，如有疑问请联系医师。"),
         new(DispensingExpired, "处方已过期",
             "您的电子处方{prescriptionId}已超过有效期（{validUntil}），如需用药请重新复诊开方。"),
+        new(LatePaymentRefunded, "逾期支付已退款",
+            "账单{billId}的支付在预约保留时间结束后才到账，预约已失效，{amountYuan}元已原路退回。"),
     }.ToDictionary(t => t.Name, StringComparer.Ordinal);
 
     /// <summary>
