@@ -3,7 +3,7 @@ using HealthServerless.Core.Storage;
 namespace HealthServerless.Core.Booking;
 
 /// <summary>
-/// Hold until paid (docs/booking.md, "Paid registration"): an online booking at an institution
+/// Hold until paid (docs/settlement.md, "Hold until paid"): an online booking at an institution
 /// that requires paid registration is <see cref="BookingStatus.PendingPayment"/> and holds its
 /// seat until the fee is paid (<see cref="ConfirmPaidAsync"/>, from Settlement) or the hold runs
 /// out (<see cref="ExpireAsync"/>, from a durable timer). The resident's booking record decides
