@@ -92,5 +92,6 @@ public sealed class PaymentHoldTests(PaidRegistrationHost app) : IClassFixture<P
         var inbox = await _booking.ReadAsync(await bob.GetAsync("/api/me/notifications", Ct), HttpStatusCode.OK);
         Assert.Contains(inbox["items"]!.AsArray(), n => (string?)n!["template"] == "late-payment-refunded");
         Assert.Equal("Expired", await StatusAsync("hold-bob", code));
+        _booking.AssertNoIdNumberLeaked(app.Logs);
     }
 }
