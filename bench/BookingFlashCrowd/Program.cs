@@ -79,6 +79,7 @@ async Task RunAsync(int clients, int seats)
         }));
     }
 
+    Console.WriteLine($"{clients} residents registered; the crowd books now");
     var latencies = new double[clients];
     var statuses = new HttpStatusCode[clients];
     var clock = Stopwatch.StartNew();

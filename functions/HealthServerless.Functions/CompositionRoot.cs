@@ -1,12 +1,15 @@
 using HealthServerless.Azure;
 using HealthServerless.Core.Booking;
 using HealthServerless.Core.Storage;
+using HealthServerless.Functions.Alerts;
 using HealthServerless.Functions.Booking;
 using HealthServerless.Functions.Dispensing;
 using HealthServerless.Functions.Identity;
 using HealthServerless.Functions.Licensing;
 using HealthServerless.Functions.Notifications;
+using HealthServerless.Functions.Payments;
 using HealthServerless.Functions.Prescriptions;
+using HealthServerless.Functions.Surveillance;
 using HealthServerless.Functions.Settlement;
 using HealthServerless.Azure.Cosmos;
 using HealthServerless.Azure.Events;
@@ -76,7 +79,10 @@ public static class CompositionRoot
         services.AddLicensingFunctions(configuration);
         services.AddPrescriptionsFunctions();
         services.AddDispensingFunctions(configuration);
+        services.AddAlertsFunctions(configuration);
+        services.AddSurveillanceFunctions(configuration);
         services.AddSettlementFunctions(configuration);
+        services.AddPaymentsFunctions(configuration);
 
         return services;
     }

@@ -3,6 +3,7 @@ using HealthServerless.LocalHost.Catalog;
 using HealthServerless.LocalHost.Durable;
 using HealthServerless.LocalHost.Http;
 using HealthServerless.LocalHost.Invocation;
+using HealthServerless.LocalHost.PaymentSimulators;
 using HealthServerless.LocalHost.Queues;
 using HealthServerless.LocalHost.Timers;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -61,6 +62,12 @@ public sealed class LocalFunctionHost : IAsyncDisposable
         CheckTriggerSettings(catalog, builder.Configuration);
 
         app.AddServices(builder.Services, builder.Configuration);
+        var paymentSimulators = PaymentSimulatorEndpoints.Enabled(builder.Configuration);
+        if (paymentSimulators)
+        {
+            builder.Services.AddPaymentSimulators();
+        }
+
         var pipeline = new WorkerPipeline(builder.Services);
         app.UseMiddleware(pipeline);
         builder.Services.AddSingleton(catalog);
@@ -79,6 +86,11 @@ public sealed class LocalFunctionHost : IAsyncDisposable
             var web = builder.Build();
             web.UsePortalCors(options);
             web.MapHttpTriggers(catalog, web.Services.GetRequiredService<FunctionInvoker>(), options);
+            if (paymentSimulators)
+            {
+                web.MapPaymentSimulators();
+            }
+
             await web.StartAsync(cancellationToken);
             return new LocalFunctionHost(web, durable, catalog);
         }

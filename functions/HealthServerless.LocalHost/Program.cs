@@ -3,10 +3,11 @@ using HealthServerless.Functions.Platform.Telemetry;
 using HealthServerless.LocalHost;
 using HealthServerless.LocalHost.Demo;
 using HealthServerless.LocalHost.Pharmacy;
+using HealthServerless.LocalHost.Surveillance;
 
 // The HealthServerless function app on this machine: the same build, the same composition
 // root as under the Functions host (docs/decisions/001).
-if (args.FirstOrDefault() is "token" or "demo" or "pharmacy")
+if (args.FirstOrDefault() is "token" or "demo" or "pharmacy" or "surveillance")
 {
     var configuration = new ConfigurationBuilder().AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true).AddEnvironmentVariables().Build();
     if (args[0] == "pharmacy")
@@ -22,6 +23,11 @@ if (args.FirstOrDefault() is "token" or "demo" or "pharmacy")
         using var onInterrupt = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, Stop);
         using var onTerminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, Stop);
         return await PharmacyCommand.RunAsync(args, configuration, Console.Out, Console.Error, stop.Token);
+    }
+
+    if (args[0] == "surveillance")
+    {
+        return await SurveillanceCommand.RunAsync(args, configuration, Console.Out, Console.Error);
     }
 
     return args[0] == "token"

@@ -28,9 +28,10 @@ public static class TokenCommand
                 case "--institution" when value is not null: scopes[ScopeClaims.InstitutionId] = value; i++; break;
                 case "--pharmacy" when value is not null: scopes[ScopeClaims.PharmacyId] = value; i++; break;
                 case "--resident-code" when value is not null: scopes[ScopeClaims.ResidentCode] = value; i++; break;
+                case "--jurisdiction" when value is not null: scopes[ScopeClaims.Jurisdiction] = value; i++; break;
                 case "--minutes" when value is not null: minutes = int.Parse(value, CultureInfo.InvariantCulture); i++; break;
                 default:
-                    Console.Error.WriteLine($"Unknown option {args[i]}. Usage: token --role <role> --subject <id> [--institution <id>] [--pharmacy <id>] [--resident-code <code>] [--minutes <n>]");
+                    Console.Error.WriteLine($"Unknown option {args[i]}. Usage: token --role <role> --subject <id> [--institution <id>] [--pharmacy <id>] [--resident-code <code>] [--jurisdiction <district|city|province>] [--minutes <n>]");
                     return 2;
             }
         }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using HealthServerless.Core.Storage;
@@ -8,14 +9,19 @@ namespace HealthServerless.Sqlite;
 /// <summary>
 /// The store contract on one SQLite file. Writes go through one connection, one at a time:
 /// SQLite admits a single writer anyway, and queueing writers in-process is faster and fairer
-/// than letting pooled connections spin on SQLITE_BUSY. Reads use pooled connections, which
-/// WAL lets run beside the writer.
+/// than letting pooled connections spin on SQLITE_BUSY. Reads use sessions of their own, which
+/// WAL lets run beside the writer; every session keeps its prepared statements (<see cref="SqliteSession"/>).
 /// </summary>
 public sealed class SqliteDocumentStore : IDocumentStore, IAsyncDisposable
 {
     private readonly string _connectionString;
+    // Sessions kept idle for the next read; more than this at once are closed after use.
+    private const int MaxIdleReaders = 32;
+
     private readonly SemaphoreSlim _writeGate = new(1, 1);
-    private readonly SqliteConnection _writer;
+    private readonly SqliteSession _writer;
+    private readonly ConcurrentBag<SqliteSession> _readers = [];
+    private volatile bool _disposed;
 
     public SqliteDocumentStore(string path, IEnumerable<StoreContainer> containers)
     {
@@ -30,14 +36,13 @@ public sealed class SqliteDocumentStore : IDocumentStore, IAsyncDisposable
             Pooling = true,
         }.ToString();
 
-        _writer = new SqliteConnection(_connectionString);
-        _writer.Open();
+        _writer = new SqliteSession(_connectionString);
         // WAL persists in the file; synchronous=NORMAL is per connection and is durable
         // across process crashes in WAL mode (only an OS crash can lose the last commits).
-        Execute(_writer, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
+        Execute(_writer.Connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
         foreach (var container in containers)
         {
-            Execute(_writer, $"""
+            Execute(_writer.Connection, $"""
                 CREATE TABLE IF NOT EXISTS "{container.Name}" (
                     pk TEXT NOT NULL,
                     id TEXT NOT NULL,
@@ -54,18 +59,24 @@ public sealed class SqliteDocumentStore : IDocumentStore, IAsyncDisposable
 
     public async Task<ReadResult> ReadAsync(StoreContainer container, string partitionKey, string id, CancellationToken cancellationToken = default)
     {
-        await using var connection = await OpenReaderAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"""SELECT etag, body FROM "{container.Name}" WHERE pk = $pk AND id = $id""";
-        command.Parameters.AddWithValue("$pk", partitionKey);
-        command.Parameters.AddWithValue("$id", id);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
+        var session = RentReader();
+        try
         {
-            return ReadResult.NotFound;
-        }
+            var command = session.Command($"""SELECT etag, body FROM "{container.Name}" WHERE pk = $pk AND id = $id""");
+            command.Parameters.AddWithValue("$pk", partitionKey);
+            command.Parameters.AddWithValue("$id", id);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                return ReadResult.NotFound;
+            }
 
-        return ReadResult.Found(new StoredDocument(partitionKey, id, reader.GetString(0), Encoding.UTF8.GetBytes(reader.GetString(1))));
+            return ReadResult.Found(new StoredDocument(partitionKey, id, reader.GetString(0), Encoding.UTF8.GetBytes(reader.GetString(1))));
+        }
+        finally
+        {
+            ReturnReader(session);
+        }
     }
 
     public async Task<WriteResult> CreateAsync(StoreContainer container, string partitionKey, string id, ReadOnlyMemory<byte> json, CancellationToken cancellationToken = default)
@@ -129,45 +140,96 @@ public sealed class SqliteDocumentStore : IDocumentStore, IAsyncDisposable
 
     public async Task<IReadOnlyList<StoredDocument>> QueryAsync(StoreContainer container, string partitionKey, PartitionQuery query, CancellationToken cancellationToken = default)
     {
-        await using var connection = await OpenReaderAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
+        // The text depends only on the query's shape; the values are parameters, so one prepared statement serves each shape.
         var sql = new StringBuilder($"""SELECT id, etag, body FROM "{container.Name}" WHERE pk = $pk""");
-        command.Parameters.AddWithValue("$pk", partitionKey);
         for (var i = 0; i < query.Where.Count; i++)
         {
-            var (property, value) = (query.Where[i].Property, query.Where[i].Value);
             sql.Append(CultureInfo.InvariantCulture, $" AND json_extract(body, $p{i}) = $v{i}");
-            command.Parameters.AddWithValue($"$p{i}", JsonPath(property));
-            command.Parameters.AddWithValue($"$v{i}", ToSqliteValue(value));
         }
 
-        if (query.OrderBy is { } orderBy)
+        if (query.OrderBy is not null)
         {
             sql.Append(" ORDER BY json_extract(body, $order)").Append(query.Descending ? " DESC" : " ASC");
-            command.Parameters.AddWithValue("$order", JsonPath(orderBy));
         }
 
-        if (query.Limit is { } limit)
+        if (query.Limit is not null)
         {
             sql.Append(" LIMIT $limit");
-            command.Parameters.AddWithValue("$limit", limit);
         }
 
-        command.CommandText = sql.ToString();
-        var results = new List<StoredDocument>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        var session = RentReader();
+        try
         {
-            results.Add(new StoredDocument(partitionKey, reader.GetString(0), reader.GetString(1), Encoding.UTF8.GetBytes(reader.GetString(2))));
-        }
+            var command = session.Command(sql.ToString());
+            command.Parameters.AddWithValue("$pk", partitionKey);
+            for (var i = 0; i < query.Where.Count; i++)
+            {
+                command.Parameters.AddWithValue($"$p{i}", JsonPath(query.Where[i].Property));
+                command.Parameters.AddWithValue($"$v{i}", ToSqliteValue(query.Where[i].Value));
+            }
 
-        return results;
+            if (query.OrderBy is { } orderBy)
+            {
+                command.Parameters.AddWithValue("$order", JsonPath(orderBy));
+            }
+
+            if (query.Limit is { } limit)
+            {
+                command.Parameters.AddWithValue("$limit", limit);
+            }
+
+            var results = new List<StoredDocument>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                results.Add(new StoredDocument(partitionKey, reader.GetString(0), reader.GetString(1), Encoding.UTF8.GetBytes(reader.GetString(2))));
+            }
+
+            return results;
+        }
+        finally
+        {
+            ReturnReader(session);
+        }
+    }
+
+    public async Task<IReadOnlyList<string>> ListIdsAsync(StoreContainer container, string partitionKey, CancellationToken cancellationToken = default)
+    {
+        var session = RentReader();
+        try
+        {
+            var command = session.Command($"""SELECT id FROM "{container.Name}" WHERE pk = $pk""");
+            command.Parameters.AddWithValue("$pk", partitionKey);
+            var ids = new List<string>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                ids.Add(reader.GetString(0));
+            }
+
+            return ids;
+        }
+        finally
+        {
+            ReturnReader(session);
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _writer.DisposeAsync();
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        await _writeGate.WaitAsync(); // lets a write in progress finish on its connection
+        _writer.Dispose();
         _writeGate.Dispose();
+        while (_readers.TryTake(out var reader))
+        {
+            reader.Dispose();
+        }
     }
 
     private async Task<int> WriteAsync(string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken)
@@ -175,8 +237,7 @@ public sealed class SqliteDocumentStore : IDocumentStore, IAsyncDisposable
         await _writeGate.WaitAsync(cancellationToken);
         try
         {
-            using var command = _writer.CreateCommand();
-            command.CommandText = sql;
+            var command = _writer.Command(sql);
             bind(command);
             return await command.ExecuteNonQueryAsync(cancellationToken);
         }
@@ -186,11 +247,25 @@ public sealed class SqliteDocumentStore : IDocumentStore, IAsyncDisposable
         }
     }
 
-    private async Task<SqliteConnection> OpenReaderAsync(CancellationToken cancellationToken)
+    private SqliteSession RentReader()
     {
-        var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken);
-        return connection;
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _readers.TryTake(out var session) ? session : new SqliteSession(_connectionString);
+    }
+
+    private void ReturnReader(SqliteSession session)
+    {
+        if (_disposed || _readers.Count >= MaxIdleReaders)
+        {
+            session.Dispose();
+            return;
+        }
+
+        _readers.Add(session);
+        if (_disposed && _readers.TryTake(out var late))
+        {
+            late.Dispose(); // disposed meanwhile: do not leave a session behind.
+        }
     }
 
     private static void Execute(SqliteConnection connection, string sql)

@@ -1,3 +1,4 @@
+using HealthServerless.Core.Alerts;
 using HealthServerless.Core.Booking;
 using HealthServerless.Core.Dispensing;
 using HealthServerless.Core.Identity;
@@ -5,6 +6,7 @@ using HealthServerless.Core.Licensing;
 using HealthServerless.Core.Prescriptions;
 using HealthServerless.Core.Settlement;
 using HealthServerless.Core.Storage;
+using HealthServerless.Core.Surveillance;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace HealthServerless.Testing;
@@ -19,6 +21,6 @@ public static class CoreContainers
 
     private static IReadOnlyList<StoreContainer> Build() =>
         StoreContainers.Registered(new ServiceCollection()
-            .AddIdentity().AddBooking().AddLicensing().AddPrescriptions().AddDispensing().AddSettlement()
+            .AddIdentity().AddBooking().AddLicensing().AddPrescriptions().AddDispensing().AddSurveillance().AddSettlement().AddAlerts()
             .AddStoreContainers([StoreContainers.Idempotency]));
 }

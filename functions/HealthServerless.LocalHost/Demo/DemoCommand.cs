@@ -127,6 +127,19 @@ public static class DemoCommand
             await output.WriteLineAsync($"  Simulator  ./run pharmacy {DemoData.PharmacyId} --accept-rate 0.7 answers the offers on its queue");
         }
 
+        if (result.Alert is { } alert)
+        {
+            await output.WriteLineAsync($"  Alert      plague alert {alert.AlertId} in {DemoAlertSeeder.District} is {alert.Status}: {api}/alerts/{alert.AlertId} (./run token --role cdc --subject {DemoAlertSeeder.DistrictDuty} --jurisdiction {DemoAlertSeeder.District});");
+            await output.WriteLineAsync($"             acknowledge: curl -s -X POST {api}/alerts/{alert.AlertId}/acknowledgement -H \"Authorization: Bearer <cdc token>\" -H 'Content-Type: application/json' -d '{{}}'");
+        }
+
+        if (result.Surveillance is { } surveillance)
+        {
+            await output.WriteLineAsync($"  Surveillance fever-clinic visits and antipyretic sales rose in {DemoSurveillanceSeeder.District} on {BusinessTime.DateKey(surveillance.Day)}: candidate ili is {surveillance.CandidateStatus}"
+                + (surveillance.AlertId is { } raised ? $", alert {raised}" : string.Empty));
+            await output.WriteLineAsync($"             {api}/surveillance/candidates?district={Uri.EscapeDataString(DemoSurveillanceSeeder.District)} (cdc token); ./run surveillance replay docs/surveillance-sample.csv");
+        }
+
         if (result.Settlement is { } bill)
         {
             await output.WriteLineAsync($"  Bill       {bill.BillId} ({bill.Status}, {bill.PolicyVersion}): total {bill.TotalFen} fen = fund {bill.FundFen} + account {bill.AccountFen} + cash {bill.CashFen}: {api}/bills/{bill.BillId} (citizen token)");

@@ -34,8 +34,10 @@ internal sealed class DemoSeeder(HttpClient http, LocalTokenIssuer issuer, DemoS
         var prescriptions = finished && (string?)licensed["status"] == "Licensed" && household.Codes.FirstOrDefault(c => c.Relationship == "Self") is { } self
             ? await new DemoPrescriptionSeeder(this, issuer, state, time).SeedAsync(self.CodeId, licensingTimeout, cancellationToken)
             : null;
+        var alert = await new DemoAlertSeeder(this, issuer, state).SeedAsync(cancellationToken);
+        var surveillance = await new DemoSurveillanceSeeder(this, issuer, time).SeedAsync(cancellationToken);
         var settlement = prescriptions is not null ? await new DemoSettlementSeeder(this, issuer).SeedAsync(household.Codes.First(c => c.Relationship == "Self").CodeId, prescriptions.DispensedId, cancellationToken) : null;
-        return new DemoResult(sessions, household, nurse, licensed, finished, (nurseCreated ? 1 : 0) + (physicianCreated ? 1 : 0), prescriptions) { Settlement = settlement };
+        return new DemoResult(sessions, household, nurse, licensed, finished, (nurseCreated ? 1 : 0) + (physicianCreated ? 1 : 0), prescriptions, alert, surveillance, settlement);
     }
 
     /// <summary>Staff of H001 publish each demo physician's morning and afternoon session, today and the next days.</summary>
@@ -263,10 +265,9 @@ internal sealed record CodeSeeded(string CodeId, string Name, string IdNumberMas
 
 internal sealed record HouseholdSeeded(IReadOnlyList<CodeSeeded> Codes, int Created);
 
-internal sealed record DemoResult(SessionsSeeded Sessions, HouseholdSeeded Household, JsonObject Nurse, JsonObject Physician, bool PhysicianFinished, int ApplicationsCreated, PrescriptionsSeeded? Prescriptions)
-{
-    public SettlementSeeded? Settlement { get; init; }
-}
+internal sealed record DemoResult(
+    SessionsSeeded Sessions, HouseholdSeeded Household, JsonObject Nurse, JsonObject Physician, bool PhysicianFinished, int ApplicationsCreated,
+    PrescriptionsSeeded? Prescriptions, AlertSeeded? Alert, SurveillanceSeeded? Surveillance, SettlementSeeded? Settlement);
 
 /// <summary>The app refused a demo request in a way that is not "already there".</summary>
 internal sealed class DemoSeedingException(string message) : Exception(message);

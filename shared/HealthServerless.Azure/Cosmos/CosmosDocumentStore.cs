@@ -115,6 +115,19 @@ public sealed class CosmosDocumentStore(CosmosClient client, string databaseName
         return query.Limit is { } limit && results.Count > limit ? results[..limit] : results;
     }
 
+    public async Task<IReadOnlyList<string>> ListIdsAsync(StoreContainer container, string partitionKey, CancellationToken cancellationToken = default)
+    {
+        var options = new QueryRequestOptions { PartitionKey = new PartitionKey(partitionKey), EnableOptimisticDirectExecution = true, MaxItemCount = -1 };
+        var ids = new List<string>();
+        using var iterator = Container(container).GetItemQueryIterator<string>(CosmosQueryText.Ids(partitionKey), requestOptions: options);
+        while (iterator.HasMoreResults)
+        {
+            ids.AddRange(await iterator.ReadNextAsync(cancellationToken));
+        }
+
+        return ids;
+    }
+
     private static readonly ItemRequestOptions NoContentBack = new() { EnableContentResponseOnWrite = false };
 
     private Container Container(StoreContainer container) => _database.GetContainer(container.Name);

@@ -39,4 +39,8 @@ internal static class CosmosQueryText
 
         return definition;
     }
+
+    /// <summary>Only the ids of one partition; the partition filter is in the text as in <see cref="For"/>.</summary>
+    public static QueryDefinition Ids(string partitionKey) =>
+        new QueryDefinition("SELECT VALUE c.id FROM c WHERE c.pk = @pk").WithParameter("@pk", partitionKey);
 }

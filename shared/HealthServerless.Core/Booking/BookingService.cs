@@ -34,17 +34,14 @@ public sealed class BookingService(IDocumentStore store, ScheduleService schedul
     private readonly BookingOptions _options = options.Value;
 
     /// <summary>A citizen books online for a code they act for (self or family).</summary>
-    public async Task<BookingView> BookOnlineAsync(Caller caller, string codeId, BookSlot request, CancellationToken cancellationToken = default)
-    {
-        await registration.RequireActsForAsync(caller, codeId, cancellationToken);
-        return await CoreMetrics.CountBooking(BookAsync(caller, codeId, request, BookingChannel.Online, cancellationToken), "online");
-    }
+    public Task<BookingView> BookOnlineAsync(Caller caller, string codeId, BookSlot request, CancellationToken cancellationToken = default) =>
+        BookAsync(caller, codeId, request, BookingChannel.Online, cancellationToken);
 
     /// <summary>Staff book a walk-in or phone patient from the on-site share of their own institution.</summary>
     public Task<BookingView> BookOnsiteAsync(Caller caller, string codeId, BookSlot request, CancellationToken cancellationToken = default)
     {
         caller.RequireRole(Roles.Staff).RequireInstitution(request.InstitutionId);
-        return CoreMetrics.CountBooking(BookAsync(caller, codeId, request, BookingChannel.Onsite, cancellationToken), "onsite");
+        return BookAsync(caller, codeId, request, BookingChannel.Onsite, cancellationToken);
     }
 
     /// <summary>The bookings of a code the caller acts for, newest first.</summary>
@@ -97,7 +94,30 @@ public sealed class BookingService(IDocumentStore store, ScheduleService schedul
         return ToView(cancelled);
     }
 
+    // A flash crowd is mostly refusals: the refusal is counted here, in the frame that throws it,
+    // so it is not rethrown through one more async frame than it must be.
     private async Task<BookingView> BookAsync(Caller caller, string codeId, BookSlot request, BookingChannel channel, CancellationToken cancellationToken)
+    {
+        var channelTag = channel == BookingChannel.Online ? "online" : "onsite";
+        if (channel == BookingChannel.Online)
+        {
+            await registration.RequireActsForAsync(caller, codeId, cancellationToken);
+        }
+
+        try
+        {
+            var booked = await TakeAsync(caller, codeId, request, channel, cancellationToken);
+            CoreMetrics.BookingMade(channelTag);
+            return booked;
+        }
+        catch (DomainException refused)
+        {
+            CoreMetrics.BookingRefused(channelTag, refused);
+            throw;
+        }
+    }
+
+    private async Task<BookingView> TakeAsync(Caller caller, string codeId, BookSlot request, BookingChannel channel, CancellationToken cancellationToken)
     {
         var session = await schedules.GetAsync(request.InstitutionId, request.SessionId, cancellationToken);
         var slot = session.Slot(request.SlotId);
@@ -217,7 +237,7 @@ public sealed class BookingService(IDocumentStore store, ScheduleService schedul
             }
         }
 
-        var taken = (await store.QueryAsync(BookingContainers.Seats, partition, PartitionQuery.All, cancellationToken)).Select(d => ScheduleService.SeatNumberOf(d.Id)).ToHashSet();
+        var taken = (await store.ListIdsAsync(BookingContainers.Seats, partition, cancellationToken)).Select(ScheduleService.SeatNumberOf).ToHashSet();
         var free = eligible.Where(n => !taken.Contains(n) && !tried.Contains(n)).ToArray();
         Random.Shared.Shuffle(free);
         foreach (var seatNumber in free)

@@ -104,8 +104,8 @@ public sealed class ScheduleService(IDocumentStore store, TimeProvider time)
         var slots = new List<SlotView>();
         foreach (var slot in session.Slots)
         {
-            var taken = (await store.QueryAsync(BookingContainers.Seats, BookingContainers.SeatPartition(session.SessionId, slot.SlotId), PartitionQuery.All, cancellationToken))
-                .Select(d => SeatNumberOf(d.Id)).ToHashSet();
+            var taken = (await store.ListIdsAsync(BookingContainers.Seats, BookingContainers.SeatPartition(session.SessionId, slot.SlotId), cancellationToken))
+                .Select(SeatNumberOf).ToHashSet();
             var onlineFree = Enumerable.Range(1, slot.OnlineSeats).Count(n => !taken.Contains(n));
             var onsiteFree = Enumerable.Range(slot.OnlineSeats + 1, slot.OnsiteSeats).Count(n => !taken.Contains(n));
             slots.Add(new SlotView(slot.SlotId, slot.Start, slot.End, slot.Capacity, slot.OnsiteSeats, onlineFree + (session.OnsiteReleased ? onsiteFree : 0), session.OnsiteReleased ? 0 : onsiteFree));

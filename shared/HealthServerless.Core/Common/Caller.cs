@@ -7,7 +7,7 @@ namespace HealthServerless.Core.Common;
 /// </summary>
 public sealed record Caller
 {
-    public Caller(string subject, IEnumerable<string> roles, string? institutionId = null, string? pharmacyId = null, string? residentCodeId = null)
+    public Caller(string subject, IEnumerable<string> roles, string? institutionId = null, string? pharmacyId = null, string? residentCodeId = null, string? jurisdiction = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(subject);
         ArgumentNullException.ThrowIfNull(roles);
@@ -16,6 +16,7 @@ public sealed record Caller
         InstitutionId = institutionId;
         PharmacyId = pharmacyId;
         ResidentCodeId = residentCodeId;
+        Jurisdiction = jurisdiction;
     }
 
     /// <summary>The token's <c>sub</c>: stable per user or per service.</summary>
@@ -31,6 +32,9 @@ public sealed record Caller
 
     /// <summary>Citizens: their own health-code id (never the resident ID number).</summary>
     public string? ResidentCodeId { get; }
+
+    /// <summary>CDC and health-commission officials: the district they answer for, or <c>city</c> / <c>province</c> (docs/alerts.md).</summary>
+    public string? Jurisdiction { get; }
 
     public bool IsInRole(string role) => Roles.Contains(role);
 
@@ -75,7 +79,8 @@ public sealed record Caller
     // Roles is a set, so the generated member-wise equality would compare references.
     public bool Equals(Caller? other) =>
         other is not null && Subject == other.Subject && Roles.SetEquals(other.Roles) &&
-        InstitutionId == other.InstitutionId && PharmacyId == other.PharmacyId && ResidentCodeId == other.ResidentCodeId;
+        InstitutionId == other.InstitutionId && PharmacyId == other.PharmacyId && ResidentCodeId == other.ResidentCodeId &&
+        Jurisdiction == other.Jurisdiction;
 
     public override int GetHashCode() => HashCode.Combine(Subject, Roles.Count, InstitutionId, PharmacyId, ResidentCodeId);
 }

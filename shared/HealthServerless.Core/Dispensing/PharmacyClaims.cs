@@ -17,8 +17,11 @@ public sealed record ClaimGranted(string PrescriptionId, string ClaimId, string 
 /// 404, as if it did not exist.
 /// </summary>
 public sealed class PharmacyClaims(
-    IDocumentStore store, ClaimSecrets secrets, DispenseReceipts receipts, DispensingNotices notices, IOptions<DispensingOptions> options, TimeProvider time)
+    IDocumentStore store, ClaimSecrets secrets, DispenseReceipts receipts, DispensingNotices notices, IOptions<DispensingOptions> options, TimeProvider time,
+    IEnumerable<IDispenseObserver>? observers = null)
 {
+    private readonly IReadOnlyList<IDispenseObserver> _observers = [.. observers ?? []];
+
     public async Task<ClaimGranted> AcceptAsync(Caller caller, string prescriptionId, CancellationToken cancellationToken = default)
     {
         var pharmacyId = PharmacyOf(caller);
@@ -155,6 +158,14 @@ public sealed class PharmacyClaims(
         {
             await notices.SendAsync(record, NotificationTemplates.DispensingCompleted, pharmacyId,
                 new Dictionary<string, string> { ["receiptId"] = ReceiptId(record) }, cancellationToken);
+        }
+
+        // Every close, retried ones too: an observer that failed the first time is told again.
+        var closed = new DispenseClosed(record.PrescriptionId, record.Prescription.Version, pharmacyId,
+            BusinessTime.Today(record.History.LastOrDefault(h => h.Action == "closed")?.At ?? now), record.Dispensed);
+        foreach (var observer in _observers)
+        {
+            await observer.DispenseClosedAsync(closed, cancellationToken);
         }
 
         return record.Receipt!;

@@ -41,6 +41,8 @@ public static partial class NotificationTemplates
     public const string DispensingDelivered = "dispensing-delivered";
     public const string DispensingCancelled = "dispensing-cancelled";
     public const string DispensingExpired = "dispensing-expired";
+    public const string AlertRaised = "alert-raised";
+    public const string AlertEscalated = "alert-escalated";
     public const string LatePaymentRefunded = "late-payment-refunded";
 
     private static readonly IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> StepWording =
@@ -69,6 +71,14 @@ public static partial class NotificationTemplates
                 ["DiagnosisMismatch"] = "诊断与用药不符",
                 ["IncompleteInformation"] = "处方信息不完整",
             },
+        };
+
+    private static readonly IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> AlertWording =
+        new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal)
+        {
+            ["seriesKind"] = new Dictionary<string, string>(StringComparer.Ordinal) { ["disease"] = "病种", ["syndrome"] = "症候群" },
+            ["trigger"] = new Dictionary<string, string>(StringComparer.Ordinal) { ["FixedThreshold"] = "固定阈值", ["MultiPoint"] = "多点触发" },
+            ["level"] = new Dictionary<string, string>(StringComparer.Ordinal) { ["District"] = "区级", ["City"] = "市级", ["Province"] = "省级" },
         };
 
     public static IReadOnlyDictionary<string, NotificationTemplate> All { get; } = new NotificationTemplate[]
@@ -111,6 +121,10 @@ public static partial class NotificationTemplates
             "您的电子处方{prescriptionId}已被开方医师撤销，如有疑问请联系医师。"),
         new(DispensingExpired, "处方已过期",
             "您的电子处方{prescriptionId}已超过有效期（{validUntil}），如需用药请重新复诊开方。"),
+        new(AlertRaised, "传染病预警",
+            "{district}{seriesCode}（{seriesKind}）{trigger}预警{alertId}，请于{dueAt}前登录确认响应。", AlertWording),
+        new(AlertEscalated, "传染病预警升级",
+            "{district}{seriesCode}（{seriesKind}）{trigger}预警{alertId}在下级时限内未获确认，已升级至{level}，请于{dueAt}前确认响应。", AlertWording),
         new(LatePaymentRefunded, "逾期支付已退款",
             "账单{billId}的支付在预约保留时间结束后才到账，预约已失效，{amountYuan}元已原路退回。"),
     }.ToDictionary(t => t.Name, StringComparer.Ordinal);

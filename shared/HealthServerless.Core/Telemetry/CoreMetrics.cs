@@ -33,21 +33,13 @@ public static class CoreMetrics
     private static readonly Histogram<double> DurableStepDuration =
         Meter.CreateHistogram<double>("healthserverless.durable.step.duration", "s", "How long a durable activity ran, by activity name.");
 
-    /// <summary>Counts the booking as made, or as refused with the domain error's code, and passes its outcome on.</summary>
-    public static async Task<T> CountBooking<T>(Task<T> booking, string channel)
+    public static void BookingMade(string channel) => BookingsMade.Add(1, new KeyValuePair<string, object?>("channel", channel));
+
+    /// <summary>A booking refused by a business rule, with the domain error's code.</summary>
+    public static void BookingRefused(string channel, DomainException refused)
     {
-        ArgumentNullException.ThrowIfNull(booking);
-        try
-        {
-            var made = await booking;
-            BookingsMade.Add(1, new KeyValuePair<string, object?>("channel", channel));
-            return made;
-        }
-        catch (DomainException refused)
-        {
-            BookingsRefused.Add(1, new KeyValuePair<string, object?>("channel", channel), new KeyValuePair<string, object?>("reason", refused.Code));
-            throw;
-        }
+        ArgumentNullException.ThrowIfNull(refused);
+        BookingsRefused.Add(1, new KeyValuePair<string, object?>("channel", channel), new KeyValuePair<string, object?>("reason", refused.Code));
     }
 
     /// <summary>An application reached its end (licensed or rejected); counted where it is closed, once.</summary>
@@ -62,4 +54,10 @@ public static class CoreMetrics
     public static void NotificationDelivered(string channel) => NotificationsDelivered.Add(1, new KeyValuePair<string, object?>("channel", channel));
 
     public static void NotificationFailed(string channel) => NotificationsFailed.Add(1, new KeyValuePair<string, object?>("channel", channel));
+
+    private static readonly Counter<long> PaymentCallbacks =
+        Meter.CreateCounter<long>("healthserverless.payments.callbacks", "{callback}", "Provider callbacks, by channel and outcome (applied, duplicate, or the refusal).");
+
+    public static void PaymentCallback(string channel, string outcome) =>
+        PaymentCallbacks.Add(1, new KeyValuePair<string, object?>("channel", channel), new KeyValuePair<string, object?>("outcome", outcome));
 }

@@ -21,6 +21,7 @@ public sealed class NotificationTemplatesTests
     {
         Assert.Equal(
             [
+                NotificationTemplates.AlertEscalated, NotificationTemplates.AlertRaised,
                 NotificationTemplates.BookingReminderEveningBefore, NotificationTemplates.BookingReminderHourBefore,
                 NotificationTemplates.DispensingCancelled, NotificationTemplates.DispensingChoose, NotificationTemplates.DispensingChooseAgain,
                 NotificationTemplates.DispensingClaimed, NotificationTemplates.DispensingCompleted, NotificationTemplates.DispensingDelivered,

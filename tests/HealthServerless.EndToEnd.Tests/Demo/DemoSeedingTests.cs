@@ -22,6 +22,8 @@ public sealed partial class DemoSeedingTests(DemoHost host) : IClassFixture<Demo
     {
         var first = await RunDemoAsync();
         Assert.Contains("(created 16 sessions, 2 health codes, 2 licence applications, 2 prescriptions)", first, StringComparison.Ordinal);
+        // Fever-clinic visits and antipyretic sales rose together: the multi-point rule raised an alert.
+        Assert.Matches("candidate ili is raised, alert ", first);
         var numbers = JsonNode.Parse(await File.ReadAllTextAsync(_statePath, Ct))!.AsObject();
         var nurse = (string)numbers["nurse"]!;
         var physician = (string)numbers["physician"]!;
@@ -64,6 +66,11 @@ public sealed partial class DemoSeedingTests(DemoHost host) : IClassFixture<Demo
         Assert.Equal([waiting], reviews.Select(r => (string)r!["prescriptionId"]!));
         Assert.Equal("AwaitingReview", (string?)(await LicensingApi.GetJsonAsync(pharmacist, $"/api/prescriptions/{waiting}"))!["status"]);
         Assert.Equal("Released", (string?)(await LicensingApi.GetJsonAsync(pharmacist, $"/api/prescriptions/{dispensed}"))!["status"]);
+
+        // Alerts: one plague alert in 徐汇区 waits for the district CDC's acknowledgement.
+        using var cdc = host.Client(host.Token("cdc-xuhui-duty", "cdc", new Dictionary<string, string> { ["jurisdiction"] = "徐汇区" }));
+        var alert = await LicensingApi.GetJsonAsync(cdc, $"/api/alerts/{(string)numbers["alert-open"]!}");
+        Assert.Equal(("Open", "plague"), ((string?)alert!["status"], (string?)alert["seriesCode"]));
 
         // Settlement: the dispensed prescription's bill, paid by the fund and the personal account, with its breakdown.
         var billId = Regex.Match(first, @"Bill\s+(bl[0-9a-f]+) \(Paid, demo-2026\)").Groups[1].Value;

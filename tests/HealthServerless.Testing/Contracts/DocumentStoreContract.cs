@@ -160,6 +160,19 @@ public abstract class DocumentStoreContract
     }
 
     [Fact]
+    public async Task Listing_ids_gives_every_id_of_its_own_partition_only()
+    {
+        Assert.Empty(await Store.ListIdsAsync(Container, _pk, Ct));
+        await Store.CreateAsync(Container, _pk, "seat-2", Json("""{"kind":"x"}"""), Ct);
+        await Store.CreateAsync(Container, _pk, "seat-1", Json("""{"kind":"y"}"""), Ct);
+        await Store.CreateAsync(Container, _pk + "-other", "seat-3", Json("""{"kind":"x"}"""), Ct);
+        await Store.DeleteAsync(Container, _pk, "seat-2", cancellationToken: Ct);
+        await Store.CreateAsync(Container, _pk, "seat-4", Json("""{"kind":"z"}"""), Ct);
+
+        Assert.Equal(["seat-1", "seat-4"], (await Store.ListIdsAsync(Container, _pk, Ct)).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task A_query_filters_on_strings_numbers_booleans_and_nested_properties()
     {
         await Store.CreateAsync(Container, _pk, "1", Json("""{"status":"booked","seat":1,"paid":true,"slot":{"day":"2026-12-01"}}"""), Ct);

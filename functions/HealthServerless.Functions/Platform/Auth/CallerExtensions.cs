@@ -43,6 +43,7 @@ public static class CallerExtensions
             principal.FindAll(ScopeClaims.Roles).Select(c => c.Value),
             principal.FindFirst(ScopeClaims.InstitutionId)?.Value,
             principal.FindFirst(ScopeClaims.PharmacyId)?.Value,
-            principal.FindFirst(ScopeClaims.ResidentCode)?.Value);
+            principal.FindFirst(ScopeClaims.ResidentCode)?.Value,
+            principal.FindFirst(ScopeClaims.Jurisdiction)?.Value);
     }
 }

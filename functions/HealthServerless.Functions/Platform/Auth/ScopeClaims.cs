@@ -10,5 +10,8 @@ public static class ScopeClaims
     public const string PharmacyId = "pharmacy_id";
     public const string ResidentCode = "resident_code";
 
-    public static IReadOnlyList<string> All { get; } = [InstitutionId, PharmacyId, ResidentCode];
+    /// <summary>CDC officials: a district, or <c>city</c> / <c>province</c> (docs/alerts.md).</summary>
+    public const string Jurisdiction = "jurisdiction";
+
+    public static IReadOnlyList<string> All { get; } = [InstitutionId, PharmacyId, ResidentCode, Jurisdiction];
 }

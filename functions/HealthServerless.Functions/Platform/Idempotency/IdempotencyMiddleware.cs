@@ -38,24 +38,26 @@ public sealed partial class IdempotencyMiddleware(
 
     private readonly ConcurrentDictionary<string, bool> _idempotent = new(StringComparer.Ordinal);
 
-    public async Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
+    public Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
         var http = context.GetHttpContext();
+        // Without a key there is nothing to do: hand the invocation's own task on rather than await
+        // it here, so an error of the function is not rethrown through this frame too.
         if (http is null || !HttpMethods.IsPost(http.Request.Method)
-            || !_idempotent.GetOrAdd(context.FunctionId, _ => methods.Find(context.FunctionDefinition)?.IsDefined(typeof(IdempotentAttribute), false) == true))
+            || !_idempotent.GetOrAdd(context.FunctionId, _ => methods.Find(context.FunctionDefinition)?.IsDefined(typeof(IdempotentAttribute), false) == true)
+            || http.Request.Headers[HeaderName].Count == 0)
         {
-            await next(context);
-            return;
+            return next(context);
         }
 
+        return InvokeWithKeyAsync(context, next, http);
+    }
+
+    private async Task InvokeWithKeyAsync(FunctionContext context, FunctionExecutionDelegate next, HttpContext http)
+    {
         var keys = http.Request.Headers[HeaderName];
-        if (keys.Count == 0)
-        {
-            await next(context);
-            return;
-        }
 
         if (keys.Count > 1 || !IsValidKey(keys[0]))
         {

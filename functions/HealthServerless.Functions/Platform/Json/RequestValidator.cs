@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Collections.Concurrent;
 using System.ComponentModel.DataAnnotations;
 using System.Reflection;
 using System.Text.Json.Serialization.Metadata;
@@ -15,6 +16,10 @@ namespace HealthServerless.Functions.Platform.Json;
 public static class RequestValidator
 {
     private const int MaxDepth = 32;
+
+    // Reading attributes builds new attribute objects (and reflection stubs) on every call; a
+    // property's attributes never change, and validation attributes keep no per-call state.
+    private static readonly ConcurrentDictionary<JsonPropertyInfo, ValidationAttribute[]> AttributesOf = new();
 
     public static IReadOnlyDictionary<string, string[]> Validate(object value)
     {
@@ -103,12 +108,13 @@ public static class RequestValidator
         }
     }
 
-    private static IEnumerable<ValidationAttribute> ValidationAttributes(JsonPropertyInfo property)
-    {
-        var onMember = property.AttributeProvider?.GetCustomAttributes(typeof(ValidationAttribute), inherit: true) ?? [];
-        var onParameter = property.AssociatedParameter?.AttributeProvider?.GetCustomAttributes(typeof(ValidationAttribute), inherit: true) ?? [];
-        return onMember.Concat(onParameter).Cast<ValidationAttribute>();
-    }
+    private static ValidationAttribute[] ValidationAttributes(JsonPropertyInfo property) =>
+        AttributesOf.GetOrAdd(property, static p =>
+        {
+            var onMember = p.AttributeProvider?.GetCustomAttributes(typeof(ValidationAttribute), inherit: true) ?? [];
+            var onParameter = p.AssociatedParameter?.AttributeProvider?.GetCustomAttributes(typeof(ValidationAttribute), inherit: true) ?? [];
+            return [.. onMember.Concat(onParameter).Cast<ValidationAttribute>()];
+        });
 
     private static void Add(Dictionary<string, List<string>> errors, string field, string message)
     {

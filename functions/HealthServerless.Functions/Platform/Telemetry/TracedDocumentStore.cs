@@ -82,6 +82,14 @@ public sealed class TracedDocumentStore(IDocumentStore inner) : IDocumentStore, 
         return result;
     }
 
+    public async Task<IReadOnlyList<string>> ListIdsAsync(StoreContainer container, string partitionKey, CancellationToken cancellationToken = default)
+    {
+        using var span = Start("list-ids", container);
+        var result = await inner.ListIdsAsync(container, partitionKey, cancellationToken);
+        span?.SetTag("healthserverless.store.documents", result.Count);
+        return result;
+    }
+
     public ValueTask DisposeAsync() => inner is IAsyncDisposable disposable ? disposable.DisposeAsync() : ValueTask.CompletedTask;
 
     /// <summary>Null (and nothing allocated) when no one listens.</summary>

@@ -1,3 +1,4 @@
+using HealthServerless.Functions.Alerts;
 using HealthServerless.Functions.Dispensing;
 using HealthServerless.Functions.Licensing;
 using HealthServerless.Functions.Platform.Durable;
@@ -20,6 +21,8 @@ public sealed class DurableTasksTests
         Assert.Contains(declared, d => d == (LicenceApprovalV1.Name, typeof(LicenceApprovalV1)));
         Assert.Contains(declared, d => d == (CheckLicenceCompletenessActivity.Name, typeof(CheckLicenceCompletenessActivity)));
         Assert.Contains(declared, d => d == (PrescriptionRoutingV1.Name, typeof(PrescriptionRoutingV1)));
+        Assert.Contains(declared, d => d == (AlertFanOutV1.Name, typeof(AlertFanOutV1)));
+        Assert.Contains(declared, d => d == (NotifyAlertBatchActivity.Name, typeof(NotifyAlertBatchActivity)));
         Assert.Contains(declared, d => d == (Functions.Booking.BookingPaymentHoldV1.Name, typeof(Functions.Booking.BookingPaymentHoldV1)));
         Assert.All(declared.Where(d => !typeof(ITaskOrchestrator).IsAssignableFrom(d.Type)), d => Assert.True(typeof(ITaskActivity).IsAssignableFrom(d.Type), d.Name));
     }

@@ -1,0 +1,42 @@
+using HealthServerless.Core.Alerts;
+using HealthServerless.Core.Events;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Options;
+
+namespace HealthServerless.Functions.Alerts;
+
+public sealed class AlertsQueueFunctions(IHttpClientFactory clients, IOptions<AlertWebhookOptions> options, TimeProvider time)
+{
+    /// <summary>Starts the alert's one fan-out unless it exists already: a raise that attached, or a retried start, changes nothing.</summary>
+    [Function("StartAlertFanOut")]
+    public static async Task Start([QueueTrigger(QueuedAlertFanOut.Queue)] FanOutSignal signal, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(signal);
+        ArgumentNullException.ThrowIfNull(client);
+        var instanceId = AlertFanOutV1.InstanceId(signal.AlertId);
+        if (await client.GetInstanceAsync(instanceId, cancellation: cancellationToken) is null)
+        {
+            await client.ScheduleNewOrchestrationInstanceAsync(AlertFanOutV1.Name, new AlertFanOutInput(signal.AlertId), new StartOrchestrationOptions(instanceId), cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// POSTs one alert event to the partner webhook, signed (<see cref="SignedWebhook"/>); a refusal
+    /// throws, so the queue delivers it again and finally parks it in the poison queue. The partner
+    /// de-duplicates by the CloudEvent id.
+    /// </summary>
+    [Function("DeliverAlertPartnerWebhook")]
+    public async Task DeliverToPartner([QueueTrigger(PartnerWebhookChannel.Queue)] string message, CancellationToken cancellationToken)
+    {
+        if (options.Value.PartnerWebhook is not { Url: not null } hook)
+        {
+            return; // Removed since: partners read the topic.
+        }
+
+        var body = System.Text.Encoding.UTF8.GetBytes(message);
+        CloudEventJson.Parse(body); // Only CloudEvents were queued; anything else fails here and is parked.
+        await SignedWebhook.PostAsync(clients.CreateClient(SignedWebhook.ClientName), hook, body, time, cancellationToken);
+    }
+}
