@@ -10,11 +10,13 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Options;
 
 namespace HealthServerless.Functions.Booking;
 
 /// <summary>Schedules, real-name booking, cancellation, walk-ins and check-in .</summary>
-public sealed class BookingHttpFunctions(ScheduleService schedules, BookingService bookings, VisitService visits, FrontDesk desk)
+public sealed class BookingHttpFunctions(ScheduleService schedules, BookingService bookings, VisitService visits, FrontDesk desk, IOptions<BookingOptions> options)
 {
     [Function("PublishSession")]
     [Authorize(Roles = Roles.Staff)]
@@ -52,10 +54,16 @@ public sealed class BookingHttpFunctions(ScheduleService schedules, BookingServi
     [AcceptsJson(typeof(BookRequest))]
     [ProducesJson(typeof(BookingView), StatusCodes.Status201Created)]
     public async Task<IActionResult> Book(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "health-codes/{codeId}/bookings")] HttpRequest req, string codeId, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "health-codes/{codeId}/bookings")] HttpRequest req, string codeId,
+        [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
     {
         var body = await req.ReadJsonAsync<BookRequest>(cancellationToken);
         var booking = await bookings.BookOnlineAsync(req.Caller(), codeId, new BookSlot(body.InstitutionId, body.SessionId, body.SlotId), cancellationToken);
+        if (booking.Status == BookingStatus.PendingPayment)
+        {
+            await BookingPaymentHoldV1.StartAsync(client, new PaymentHoldInput(codeId, booking.BookingId, options.Value.PaymentHold), cancellationToken);
+        }
+
         return ApiResults.Created($"/api/health-codes/{codeId}/bookings/{booking.BookingId}", booking);
     }
 

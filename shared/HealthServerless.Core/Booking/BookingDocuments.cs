@@ -50,6 +50,12 @@ public enum BookingStatus
     CheckedIn,
     NoShow,
     Cancelled,
+
+    /// <summary>Holding its seat until the registration fee is paid (an institution that requires paid registration).</summary>
+    PendingPayment,
+
+    /// <summary>Not paid in time: the seat was released.</summary>
+    Expired,
 }
 
 /// <summary>

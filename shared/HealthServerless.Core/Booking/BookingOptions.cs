@@ -25,6 +25,12 @@ public sealed class BookingOptions
 
     public TimeSpan ShortReminderBefore { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>Online bookings stay PendingPayment, holding their seat, until the registration fee is paid.</summary>
+    public bool RequirePaidRegistration { get; set; }
+
+    /// <summary>How long an unpaid booking holds its seat.</summary>
+    public TimeSpan PaymentHold { get; set; } = TimeSpan.FromMinutes(15);
+
     public Dictionary<string, InstitutionBookingRules> Institutions { get; set; } = [];
 
     /// <summary>The rules one institution books by: its overrides over the defaults.</summary>
@@ -37,6 +43,7 @@ public sealed class BookingOptions
             NoShowLimit = own?.NoShowLimit ?? NoShowLimit,
             NoShowWindowDays = own?.NoShowWindowDays ?? NoShowWindowDays,
             SuspensionDays = own?.SuspensionDays ?? SuspensionDays,
+            RequirePaidRegistration = own?.RequirePaidRegistration ?? RequirePaidRegistration,
         };
     }
 }
@@ -51,4 +58,6 @@ public sealed class InstitutionBookingRules
     public int? NoShowWindowDays { get; set; }
 
     public int? SuspensionDays { get; set; }
+
+    public bool? RequirePaidRegistration { get; set; }
 }

@@ -63,7 +63,7 @@ public sealed class BookingService(IDocumentStore store, ScheduleService schedul
             return ToView(booking.Value); // Cancelling twice is harmless.
         }
 
-        if (booking.Value.Status != BookingStatus.Booked)
+        if (booking.Value.Status is not (BookingStatus.Booked or BookingStatus.PendingPayment))
         {
             throw DomainException.Conflict("booking-not-cancellable", "Only a booking not yet used can be cancelled.");
         }
@@ -124,6 +124,8 @@ public sealed class BookingService(IDocumentStore store, ScheduleService schedul
         var now = time.GetUtcNow();
         CheckWindow(session, slot, channel, now);
         var rules = _options.RulesFor(session.InstitutionId);
+        // An institution that requires paid registration holds an online seat until it is paid (PaymentHolds).
+        var status = channel == BookingChannel.Online && rules.RequirePaidRegistration == true ? BookingStatus.PendingPayment : BookingStatus.Booked;
         if (channel == BookingChannel.Online)
         {
             await CheckNotSuspendedAsync(codeId, session.InstitutionId, now, cancellationToken);
@@ -145,7 +147,7 @@ public sealed class BookingService(IDocumentStore store, ScheduleService schedul
         int seatNumber;
         try
         {
-            seatNumber = await TakeSeatAsync(caller, codeId, session, slot, eligible, channel, bookingId, now, cancellationToken);
+            seatNumber = await TakeSeatAsync(caller, codeId, session, slot, eligible, channel, status, bookingId, now, cancellationToken);
         }
         catch
         {
@@ -160,7 +162,7 @@ public sealed class BookingService(IDocumentStore store, ScheduleService schedul
 
         var record = new ResidentBookingRecord(
             bookingId, codeId, session.InstitutionId, session.SessionId, slot.SlotId, session.Department, session.PhysicianName, session.Date, slot.Start, slot.StartsAt,
-            session.FirstVisitNumber(slot.SlotId) + seatNumber - 1, session.FeeFen, channel, BookingStatus.Booked, guardId, now, null);
+            session.FirstVisitNumber(slot.SlotId) + seatNumber - 1, session.FeeFen, channel, status, guardId, now, null);
         await store.CreateAsync(BookingContainers.ResidentBookings, codeId, bookingId, record, cancellationToken);
         return ToView(record);
     }
@@ -206,7 +208,7 @@ public sealed class BookingService(IDocumentStore store, ScheduleService schedul
         throw DomainException.Conflict("already-booked", "This person already has a booking with this physician on that day.");
     }
 
-    private async Task ReleaseGuardAsync(string codeId, string guardId, string bookingId, CancellationToken cancellationToken)
+    internal async Task ReleaseGuardAsync(string codeId, string guardId, string bookingId, CancellationToken cancellationToken)
     {
         var guard = await store.ReadAsync<BookingGuardRecord>(BookingContainers.Guards, codeId, guardId, cancellationToken);
         if (guard is not null && guard.Value.BookingId == bookingId)
@@ -222,7 +224,7 @@ public sealed class BookingService(IDocumentStore store, ScheduleService schedul
     /// race moves on. When nothing is free it leaves a short-lived "full" hint for the crowd.
     /// </summary>
     private async Task<int> TakeSeatAsync(
-        Caller caller, string codeId, SessionRecord session, SlotRecord slot, int[] eligible, BookingChannel channel, string bookingId, DateTimeOffset now, CancellationToken cancellationToken)
+        Caller caller, string codeId, SessionRecord session, SlotRecord slot, int[] eligible, BookingChannel channel, BookingStatus status, string bookingId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var partition = BookingContainers.SeatPartition(session.SessionId, slot.SlotId);
         var tried = new HashSet<int>();
@@ -252,7 +254,7 @@ public sealed class BookingService(IDocumentStore store, ScheduleService schedul
         async Task<bool> TryCreateSeatAsync(int seatNumber)
         {
             var seat = new SeatRecord(bookingId, session.SessionId, slot.SlotId, session.InstitutionId, seatNumber, session.FirstVisitNumber(slot.SlotId) + seatNumber - 1,
-                channel, codeId, caller.Subject, now, BookingStatus.Booked, null);
+                channel, codeId, caller.Subject, now, status, null);
             return (await store.CreateAsync(BookingContainers.Seats, partition, BookingContainers.SeatId(seatNumber), seat, cancellationToken)).Succeeded;
         }
     }

@@ -20,6 +20,7 @@ public static class BookingServiceCollectionExtensions
         services.AddOptions<BookingOptions>().BindConfiguration(BookingOptions.Section);
         services.AddSingleton<ScheduleService>();
         services.AddSingleton<BookingService>();
+        services.AddSingleton<PaymentHolds>();
         services.AddSingleton<VisitService>();
         services.AddSingleton<FrontDesk>();
         services.AddSingleton<SeatReleaseService>();

@@ -43,6 +43,7 @@ public static partial class NotificationTemplates
     public const string DispensingExpired = "dispensing-expired";
     public const string AlertRaised = "alert-raised";
     public const string AlertEscalated = "alert-escalated";
+    public const string LatePaymentRefunded = "late-payment-refunded";
 
     private static readonly IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> StepWording =
         new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal)
@@ -124,6 +125,8 @@ public static partial class NotificationTemplates
             "{district}{seriesCode}（{seriesKind}）{trigger}预警{alertId}，请于{dueAt}前登录确认响应。", AlertWording),
         new(AlertEscalated, "传染病预警升级",
             "{district}{seriesCode}（{seriesKind}）{trigger}预警{alertId}在下级时限内未获确认，已升级至{level}，请于{dueAt}前确认响应。", AlertWording),
+        new(LatePaymentRefunded, "逾期支付已退款",
+            "账单{billId}的支付在预约保留时间结束后才到账，预约已失效，{amountYuan}元已原路退回。"),
     }.ToDictionary(t => t.Name, StringComparer.Ordinal);
 
     /// <summary>

@@ -52,6 +52,7 @@ public sealed class BillSettlement(
         var now = time.GetUtcNow();
         if (bill.Status == BillStatus.Open)
         {
+            await bills.RequirePayableAsync(bill, cancellationToken);
             if (channel is null && (await insurance.QuoteAsync(Claim(bill, useAccount, now), cancellationToken)).CashFen > 0)
             {
                 throw DomainException.Validation("channel-required", "Part of this bill is paid in cash: choose a payment channel.", "channel", "Required when cash is due.");

@@ -76,6 +76,16 @@ public sealed class Bills(IDocumentStore store, ResidentRegistration registratio
     public Task RequireAccessAsync(Caller caller, BillRecord bill, CancellationToken cancellationToken) =>
         RequireAccessAsync(caller, bill.CodeId, bill.InstitutionId, cancellationToken);
 
+    /// <summary>A booking's bill is paid only while the booking stands: not after it was cancelled or its payment hold ran out.</summary>
+    public async Task RequirePayableAsync(BillRecord bill, CancellationToken cancellationToken)
+    {
+        if (bill.Source == BillSource.Booking
+            && (await store.ReadAsync<ResidentBookingRecord>(BookingContainers.ResidentBookings, bill.CodeId, bill.SourceId, cancellationToken))?.Value.Status is BookingStatus.Cancelled or BookingStatus.Expired)
+        {
+            throw DomainException.Conflict("booking-not-payable", "The booking was cancelled or its payment hold ran out.");
+        }
+    }
+
     public static string BillIdOf(BillSource source, string sourceId) =>
         "bl" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{source}:{sourceId}")))[..24];
 
@@ -113,9 +123,9 @@ public sealed class Bills(IDocumentStore store, ResidentRegistration registratio
 
         var booking = (await store.ReadAsync<ResidentBookingRecord>(BookingContainers.ResidentBookings, codeId, bookingId, cancellationToken))?.Value
             ?? throw DomainException.NotFound("booking-not-found", "No such booking.");
-        if (booking.Status == BookingStatus.Cancelled)
+        if (booking.Status is BookingStatus.Cancelled or BookingStatus.Expired)
         {
-            throw DomainException.Conflict("booking-cancelled", "A cancelled booking is not billed.");
+            throw DomainException.Conflict("booking-cancelled", "A cancelled or expired booking is not billed.");
         }
 
         return (booking.CodeId, booking.InstitutionId, [new BillLine(1, options.Value.RegistrationItemCode, "挂号费", InsuranceClass.A, booking.FeeFen, 1, null)]);

@@ -1,3 +1,6 @@
+using System.Globalization;
+using HealthServerless.Core.Booking;
+using HealthServerless.Core.Notifications;
 using HealthServerless.Core.Payments;
 using HealthServerless.Core.Storage;
 
@@ -7,9 +10,13 @@ namespace HealthServerless.Core.Settlement;
 /// Verified payment outcomes from Payments, at least once each: idempotent by order id. A payment
 /// the bill is waiting for marks it paid; a failure reverses the insurance part (running totals
 /// restored) and reopens the bill; a payment the bill no longer waits for (cancelled, failed
-/// before, or reversed) is refunded at once under a refund id derived from the order.
+/// before, or reversed) is refunded at once under a refund id derived from the order. A booking's
+/// fee confirms the booking first (<see cref="PaymentHolds"/>): one whose hold ran out is not
+/// revived, its payment is refunded, the bill cancelled and the citizen told.
 /// </summary>
-public sealed class PaymentOutcomes(IDocumentStore store, IInsuranceSettlement insurance, IPaymentGateway gateway, SettlementLedger ledger, TimeProvider time) : IPaymentOutcomes
+public sealed class PaymentOutcomes(
+    IDocumentStore store, IInsuranceSettlement insurance, IPaymentGateway gateway, SettlementLedger ledger, PaymentHolds holds, INotificationSender notifications, TimeProvider time)
+    : IPaymentOutcomes
 {
     public async Task PaidAsync(PaymentConfirmation confirmation, CancellationToken cancellationToken = default)
     {
@@ -21,14 +28,23 @@ public sealed class PaymentOutcomes(IDocumentStore store, IInsuranceSettlement i
             return;
         }
 
-        var expected = bill.Status == BillStatus.AwaitingPayment && bill.CurrentPayment?.OrderId == payment.OrderId && confirmation.AmountFen == payment.AmountFen;
+        var waited = bill.Status == BillStatus.AwaitingPayment && bill.CurrentPayment?.OrderId == payment.OrderId;
+        var expected = waited && confirmation.AmountFen == payment.AmountFen
+            && (bill.Source != BillSource.Booking || await holds.ConfirmPaidAsync(bill.CodeId, bill.SourceId, cancellationToken));
         var refundId = payment.OrderId + "-late";
+        var now = time.GetUtcNow();
+        var cancel = waited && !expected && bill.Settlement is not null;
+        if (cancel)
+        {
+            // The booking's hold ran out (or it was cancelled): the insurance part goes back too.
+            await insurance.ReverseAsync(bill.CodeId, payment.SettlementId, now, cancellationToken);
+        }
+
         if (!expected)
         {
             await gateway.RefundAsync(new RefundRequest(refundId, payment.OrderId, confirmation.AmountFen, "late-payment"), cancellationToken);
         }
 
-        var now = time.GetUtcNow();
         var updated = await store.UpdateAsync<BillRecord>(SettlementContainers.Bills, bill.BillId, SettlementContainers.BillId, b =>
         {
             var p = b.Payments.First(x => x.OrderId == confirmation.OrderId);
@@ -42,12 +58,21 @@ public sealed class PaymentOutcomes(IDocumentStore store, IInsuranceSettlement i
             var paid = p with { State = expected ? PaymentState.Paid : PaymentState.Refunded, ProviderTransactionId = confirmation.ProviderTransactionId, EndedAt = confirmation.PaidAt };
             var next = (b with { Payments = [.. b.Payments.Select(x => x.OrderId == p.OrderId ? paid : x)] })
                 .Entry("cash-payment", confirmation.AmountFen, lines, policy, p.SettlementId, p.OrderId, p.Channel, now);
-            return expected
-                ? next with { Status = BillStatus.Paid }
-                : (next with { Refunds = [.. next.Refunds, new RefundRecord(refundId, p.OrderId, confirmation.AmountFen, [], "late-payment", now)] })
-                    .Entry("cash-refund", confirmation.AmountFen, [], policy, p.SettlementId, p.OrderId, p.Channel, now);
+            if (expected)
+            {
+                return next with { Status = BillStatus.Paid };
+            }
+
+            next = (next with { Refunds = [.. next.Refunds, new RefundRecord(refundId, p.OrderId, confirmation.AmountFen, [], "late-payment", now)] })
+                .Entry("cash-refund", confirmation.AmountFen, [], policy, p.SettlementId, p.OrderId, p.Channel, now);
+            return cancel && next.Settlement is { } s && next.Status == BillStatus.AwaitingPayment ? Reopen(next, s, now) with { Status = BillStatus.Cancelled } : next;
         }, cancellationToken: cancellationToken);
         await ledger.ProjectAsync(updated, cancellationToken);
+        if (!expected)
+        {
+            await notifications.SendAsync(new NotificationMessage(NotificationRecipient.HealthCode(bill.CodeId), NotificationTemplates.LatePaymentRefunded, "late-refund-" + payment.OrderId,
+                new Dictionary<string, string> { ["billId"] = bill.BillId, ["amountYuan"] = (confirmation.AmountFen / 100m).ToString("0.00", CultureInfo.InvariantCulture) }), cancellationToken);
+        }
     }
 
     public async Task FailedAsync(string orderId, string billId, string reason, CancellationToken cancellationToken = default)

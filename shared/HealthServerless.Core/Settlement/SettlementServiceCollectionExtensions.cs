@@ -1,4 +1,6 @@
+using HealthServerless.Core.Booking;
 using HealthServerless.Core.Common;
+using HealthServerless.Core.Notifications;
 using HealthServerless.Core.Identity;
 using HealthServerless.Core.Payments;
 using HealthServerless.Core.Prescriptions;
@@ -26,6 +28,8 @@ public static class SettlementServiceCollectionExtensions
 
         services.AddSharedCore();
         services.AddIdentity();
+        services.AddBooking();
+        services.AddNotifications();
         services.AddStoreContainers(SettlementContainers.All);
         services.AddOptions<SettlementOptions>().BindConfiguration(SettlementOptions.Section).ValidateDataAnnotations();
         services.TryAddSingleton(DrugCatalogue.Embedded);

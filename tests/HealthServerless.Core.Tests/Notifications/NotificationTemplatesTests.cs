@@ -27,7 +27,7 @@ public sealed class NotificationTemplatesTests
                 NotificationTemplates.DispensingClaimed, NotificationTemplates.DispensingCompleted, NotificationTemplates.DispensingDelivered,
                 NotificationTemplates.DispensingDispatched, NotificationTemplates.DispensingDispensed, NotificationTemplates.DispensingExpired,
                 NotificationTemplates.DispensingOffered, NotificationTemplates.DispensingReturned,
-                NotificationTemplates.LicenceLicensed, NotificationTemplates.LicenceRejected,
+                NotificationTemplates.LatePaymentRefunded, NotificationTemplates.LicenceLicensed, NotificationTemplates.LicenceRejected,
                 NotificationTemplates.LicenceStepOverdue, NotificationTemplates.LicenceStepReminder,
                 NotificationTemplates.PrescriptionReturned, NotificationTemplates.PrescriptionReturnedToPhysician,
             ],

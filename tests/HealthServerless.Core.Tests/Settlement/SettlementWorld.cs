@@ -31,7 +31,7 @@ public sealed class SettlementWorld : IAsyncDisposable
         Insured = new InsuredPersons(store, Rx.Core.Registration, time);
         Settlement = new BillSettlement(store, Bills, Centre, Gateway, Ledger, InsurancePolicies.Embedded, options, time);
         Refunds = new BillRefunds(store, Bills, Centre, Gateway, Ledger, time);
-        Outcomes = new PaymentOutcomes(store, Centre, Gateway, Ledger, time);
+        Outcomes = new PaymentOutcomes(store, Centre, Gateway, Ledger, new PaymentHolds(store, Rx.Core.Schedules, Rx.Core.Bookings, time), Rx.Core.Notifications, time);
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         Receipts = new BillReceipts(Bills, new BillReceiptSigner(CertificateSigner.FromPkcs8(
             new Dictionary<string, string> { ["r1"] = Convert.ToBase64String(key.ExportPkcs8PrivateKey()) }, "r1", BillReceipts.TokenType)), time);

@@ -85,6 +85,7 @@ public sealed class SettlementApiTests(SettlementHost app) : IClassFixture<Settl
         Assert.Equal(["charge", "cash-payment", "charge-reversal", "cash-refund"], cancelled["ledger"]!.AsArray().Select(e => (string)e!["kind"]!));
         var person = await _booking.ReadAsync(await carol.GetAsync($"/api/insured-persons/{code}", Ct), HttpStatusCode.OK);
         Assert.Equal(0, (int)person["years"]![0]!["deductibleUsedFen"]!);
+        _booking.AssertNoIdNumberLeaked(app.Logs);
     }
 
     [Fact]

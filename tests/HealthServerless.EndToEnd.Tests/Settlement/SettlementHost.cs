@@ -9,7 +9,7 @@ namespace HealthServerless.EndToEnd.Tests.Settlement;
 /// The app on a fake clock (a week before the sessions the tests book) with Payments' side of the
 /// seam recorded: these tests are about settlement, and what crosses the seam is what they check.
 /// </summary>
-public sealed class SettlementHost : AppHostBase
+public class SettlementHost : AppHostBase
 {
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 24, 8, 0, 0, TimeSpan.FromHours(8)));
 

@@ -23,7 +23,8 @@ public sealed class DurableTasksTests
         Assert.Contains(declared, d => d == (PrescriptionRoutingV1.Name, typeof(PrescriptionRoutingV1)));
         Assert.Contains(declared, d => d == (AlertFanOutV1.Name, typeof(AlertFanOutV1)));
         Assert.Contains(declared, d => d == (NotifyAlertBatchActivity.Name, typeof(NotifyAlertBatchActivity)));
-        Assert.All(declared.Where(d => d.Type != typeof(LicenceApprovalV1) && d.Type != typeof(PrescriptionRoutingV1) && d.Type != typeof(AlertFanOutV1)), d => Assert.True(typeof(ITaskActivity).IsAssignableFrom(d.Type), d.Name));
+        Assert.Contains(declared, d => d == (Functions.Booking.BookingPaymentHoldV1.Name, typeof(Functions.Booking.BookingPaymentHoldV1)));
+        Assert.All(declared.Where(d => !typeof(ITaskOrchestrator).IsAssignableFrom(d.Type)), d => Assert.True(typeof(ITaskActivity).IsAssignableFrom(d.Type), d.Name));
     }
 
     [Fact]
