@@ -94,8 +94,10 @@ public sealed class BookingService(IDocumentStore store, ScheduleService schedul
         return ToView(cancelled);
     }
 
-    // A flash crowd is mostly refusals: the refusal is counted here, in the frame that throws it,
-    // so it is not rethrown through one more async frame than it must be.
+    // A flash crowd is mostly refusals of a slot known to be full. They are answered here, first,
+    // before the session and the no-show record are read, and thrown from this frame, so the
+    // exception crosses as few async frames as it can. "Full" is true for everyone, so it may come
+    // before a refusal a full slot would otherwise give for another reason.
     private async Task<BookingView> BookAsync(Caller caller, string codeId, BookSlot request, BookingChannel channel, CancellationToken cancellationToken)
     {
         var channelTag = channel == BookingChannel.Online ? "online" : "onsite";
@@ -104,9 +106,17 @@ public sealed class BookingService(IDocumentStore store, ScheduleService schedul
             await registration.RequireActsForAsync(caller, codeId, cancellationToken);
         }
 
+        var now = time.GetUtcNow();
+        if (await IsKnownFullAsync(BookingContainers.SeatPartition(request.SessionId, request.SlotId), channel, now, cancellationToken))
+        {
+            var full = SlotFull();
+            CoreMetrics.BookingRefused(channelTag, full);
+            throw full;
+        }
+
         try
         {
-            var booked = await TakeAsync(caller, codeId, request, channel, cancellationToken);
+            var booked = await TakeAsync(caller, codeId, request, channel, now, cancellationToken);
             CoreMetrics.BookingMade(channelTag);
             return booked;
         }
@@ -117,11 +127,10 @@ public sealed class BookingService(IDocumentStore store, ScheduleService schedul
         }
     }
 
-    private async Task<BookingView> TakeAsync(Caller caller, string codeId, BookSlot request, BookingChannel channel, CancellationToken cancellationToken)
+    private async Task<BookingView> TakeAsync(Caller caller, string codeId, BookSlot request, BookingChannel channel, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var session = await schedules.GetAsync(request.InstitutionId, request.SessionId, cancellationToken);
         var slot = session.Slot(request.SlotId);
-        var now = time.GetUtcNow();
         CheckWindow(session, slot, channel, now);
         var rules = _options.RulesFor(session.InstitutionId);
         // An institution that requires paid registration holds an online seat until it is paid (PaymentHolds).
@@ -133,11 +142,6 @@ public sealed class BookingService(IDocumentStore store, ScheduleService schedul
 
         var partition = BookingContainers.SeatPartition(session.SessionId, slot.SlotId);
         var eligible = EligibleSeats(session, slot, channel);
-        if (await IsKnownFullAsync(partition, channel, now, cancellationToken))
-        {
-            throw SlotFull();
-        }
-
         var bookingId = "bk_" + Guid.NewGuid().ToString("N");
         var guardId = rules.OneBookingPerPhysicianPerDay!.Value
             ? $"{session.PhysicianId}:{BusinessTime.DateKey(session.Date)}"
