@@ -7,19 +7,39 @@ using Microsoft.Extensions.Options;
 
 namespace HealthServerless.Functions.Alerts;
 
-public sealed class AlertsQueueFunctions(IHttpClientFactory clients, IOptions<AlertWebhookOptions> options, TimeProvider time)
+public sealed class AlertsQueueFunctions(IHttpClientFactory clients, IOptions<AlertWebhookOptions> options, FanOutStarts starts, TimeProvider time)
 {
-    /// <summary>Starts the alert's one fan-out unless it exists already: a raise that attached, or a retried start, changes nothing.</summary>
+    private const int StartAttempts = 20;
+
+    /// <summary>
+    /// Starts the alert's one fan-out unless it exists already: a raise that attached, or a retried
+    /// start, changes nothing; of two requests taken at once only the one that claims the start schedules it.
+    /// </summary>
     [Function("StartAlertFanOut")]
-    public static async Task Start([QueueTrigger(QueuedAlertFanOut.Queue)] FanOutSignal signal, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
+    public async Task Start([QueueTrigger(QueuedAlertFanOut.Queue)] FanOutSignal signal, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(signal);
         ArgumentNullException.ThrowIfNull(client);
         var instanceId = AlertFanOutV1.InstanceId(signal.AlertId);
-        if (await client.GetInstanceAsync(instanceId, cancellation: cancellationToken) is null)
+        // Another request holding the claim schedules the instance within moments; wait for it, and
+        // take the claim over if it never does (FanOutStarts.TakeOverAfter), rather than fail the message.
+        for (var attempt = 0; attempt < StartAttempts; attempt++)
         {
-            await client.ScheduleNewOrchestrationInstanceAsync(AlertFanOutV1.Name, new AlertFanOutInput(signal.AlertId), new StartOrchestrationOptions(instanceId), cancellationToken);
+            if (await client.GetInstanceAsync(instanceId, cancellation: cancellationToken) is not null)
+            {
+                return;
+            }
+
+            if (await starts.ClaimAsync(signal.AlertId, cancellationToken))
+            {
+                await client.ScheduleNewOrchestrationInstanceAsync(AlertFanOutV1.Name, new AlertFanOutInput(signal.AlertId), new StartOrchestrationOptions(instanceId), cancellationToken);
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1), time, cancellationToken);
         }
+
+        throw new InvalidOperationException($"The start of {instanceId} stayed claimed without an instance; the queue retries it.");
     }
 
     /// <summary>

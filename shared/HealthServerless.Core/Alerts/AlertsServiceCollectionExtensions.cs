@@ -31,6 +31,7 @@ public static class AlertsServiceCollectionExtensions
         services.AddSingleton<AlertResponses>();
         services.AddSingleton<AlertQueries>();
         services.AddSingleton<FanOutSteps>();
+        services.AddSingleton<FanOutStarts>();
         services.AddSingleton<IAlertChannel, InboxAlertChannel>();
         services.AddSingleton<IAlertChannel, GatewayAlertChannel>();
         return services;

@@ -48,6 +48,8 @@ public abstract class AlertSteps(AlertsHost host)
     protected async Task<List<CloudEvent>> DrainAlertEventsAsync()
     {
         var queue = new QueueServiceClient(App.Settings["Storage:ConnectionString"], new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }).GetQueueClient("events-alerts");
+        // The queue exists once the first event is published; none published yet is none to drain.
+        await queue.CreateIfNotExistsAsync(cancellationToken: Ct);
         var events = new List<CloudEvent>();
         while (true)
         {
