@@ -84,7 +84,7 @@ public sealed class BookingService(IDocumentStore store, ScheduleService schedul
             await store.DeleteAsync(BookingContainers.Seats, partition, BookingContainers.SeatId(seatNumber), seat.ETag, cancellationToken);
         }
 
-        await ForgetFullAsync(store, partition, cancellationToken);
+        await SlotFullHints.ForgetFullAsync(store, partition, cancellationToken);
 
         await ReleaseGuardAsync(codeId, booking.Value.GuardId, bookingId, cancellationToken);
         var cancelled = await store.UpdateAsync<ResidentBookingRecord>(
@@ -107,7 +107,7 @@ public sealed class BookingService(IDocumentStore store, ScheduleService schedul
         }
 
         var now = time.GetUtcNow();
-        if (await IsKnownFullAsync(BookingContainers.SeatPartition(request.SessionId, request.SlotId), channel, now, cancellationToken))
+        if (await SlotFullHints.IsKnownFullAsync(store, BookingContainers.SeatPartition(request.SessionId, request.SlotId), channel, now, cancellationToken))
         {
             var full = SlotFull();
             CoreMetrics.BookingRefused(channelTag, full);
@@ -252,7 +252,7 @@ public sealed class BookingService(IDocumentStore store, ScheduleService schedul
             }
         }
 
-        await MarkFullAsync(partition, channel, now, cancellationToken);
+        await SlotFullHints.MarkFullAsync(store, partition, channel, now, cancellationToken);
         throw SlotFull();
 
         async Task<bool> TryCreateSeatAsync(int seatNumber)
@@ -265,41 +265,10 @@ public sealed class BookingService(IDocumentStore store, ScheduleService schedul
 
     private const int RandomProbes = 3;
 
-    /// <summary>How long a "full" hint is trusted; a freed seat also removes it at once.</summary>
-    private static readonly TimeSpan FullHintLifetime = TimeSpan.FromSeconds(2);
-
     private static int[] EligibleSeats(SessionRecord session, SlotRecord slot, BookingChannel channel) =>
         channel == BookingChannel.Onsite
             ? [.. Enumerable.Range(slot.OnlineSeats + 1, slot.OnsiteSeats)]
             : [.. Enumerable.Range(1, session.OnsiteReleased ? slot.Capacity : slot.OnlineSeats)];
-
-    private async Task<bool> IsKnownFullAsync(string partition, BookingChannel channel, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var hint = await store.ReadAsync<SlotFullRecord>(BookingContainers.SlotStatus, partition, FullHintId(channel), cancellationToken);
-        return hint is not null && now - hint.Value.FullAsOf < FullHintLifetime && now >= hint.Value.FullAsOf;
-    }
-
-    private async Task MarkFullAsync(string partition, BookingChannel channel, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var hint = new SlotFullRecord(now);
-        if (!(await store.CreateAsync(BookingContainers.SlotStatus, partition, FullHintId(channel), hint, cancellationToken)).Succeeded
-            && await store.ReadAsync<SlotFullRecord>(BookingContainers.SlotStatus, partition, FullHintId(channel), cancellationToken) is { } current)
-        {
-            // Best effort: losing this race to another writer of the same hint is fine.
-            await store.ReplaceAsync(BookingContainers.SlotStatus, partition, FullHintId(channel), hint, current.ETag, cancellationToken);
-        }
-    }
-
-    /// <summary>A seat was freed or more seats opened: the slot is no longer known to be full.</summary>
-    internal static async Task ForgetFullAsync(IDocumentStore store, string partition, CancellationToken cancellationToken)
-    {
-        foreach (var channel in Enum.GetValues<BookingChannel>())
-        {
-            await store.DeleteAsync(BookingContainers.SlotStatus, partition, FullHintId(channel), cancellationToken: cancellationToken);
-        }
-    }
-
-    private static string FullHintId(BookingChannel channel) => "full-" + channel.ToString().ToLowerInvariant();
 
     private static DomainException SlotFull() => DomainException.Conflict("slot-full", "No seat is left in this slot.");
 

@@ -58,7 +58,7 @@ public sealed class PaymentHolds(IDocumentStore store, ScheduleService schedules
             await store.DeleteAsync(BookingContainers.Seats, partition, seatId, seat.ETag, cancellationToken);
         }
 
-        await BookingService.ForgetFullAsync(store, partition, cancellationToken);
+        await SlotFullHints.ForgetFullAsync(store, partition, cancellationToken);
         await bookings.ReleaseGuardAsync(codeId, booking.GuardId, bookingId, cancellationToken);
         return true;
     }

@@ -32,7 +32,7 @@ public sealed class SeatReleaseService(IDocumentStore store, TimeProvider time)
                 var session = await store.ReadAsync<SessionRecord>(BookingContainers.Sessions, entry.Value.InstitutionId, entry.Value.SessionId, cancellationToken);
                 foreach (var slot in session?.Value.Slots ?? [])
                 {
-                    await BookingService.ForgetFullAsync(store, BookingContainers.SeatPartition(entry.Value.SessionId, slot.SlotId), cancellationToken);
+                    await SlotFullHints.ForgetFullAsync(store, BookingContainers.SeatPartition(entry.Value.SessionId, slot.SlotId), cancellationToken);
                 }
 
                 await store.CreateAsync(
