@@ -155,10 +155,8 @@ public sealed class LocalFunctionHost : IAsyncDisposable
             return null;
         }
 
-        var storage = builder.Configuration["AzureWebJobsStorage"]
-            ?? throw new UnsupportedFunctionException(["Durable functions need the AzureWebJobsStorage setting (a storage connection string; Azurite on one machine)."]);
         var loggerFactory = LoggerFactory.Create(logging => logging.AddConfiguration(builder.Configuration.GetSection("Logging")).AddConsole());
-        var sidecar = await DurableSidecar.StartAsync(storage, options.TaskHubName, loggerFactory, options.DurableVisibilityTimeout, cancellationToken);
+        var sidecar = await DurableSidecar.StartAsync(options, builder.Configuration["AzureWebJobsStorage"], loggerFactory, cancellationToken);
         builder.Services.AddDurableTaskClient(client => client.UseGrpc(sidecar.Channel));
         builder.Services.AddDurableTaskWorker(worker =>
         {

@@ -16,13 +16,19 @@ public sealed class LocalHostOptions
     /// <summary>The Function App's CORS (siteConfig.cors on Azure); see <see cref="Http.PortalCors"/>.</summary>
     public LocalHostCors Cors { get; set; } = new();
 
-    /// <summary>Durable Task hub on the storage account; one per app (tests use one per run).</summary>
+    /// <summary>Durable Task hub; one per app (tests use one per run).</summary>
     public string TaskHubName { get; set; } = "HealthServerless";
 
+    /// <summary>Where durable instances live: the local host's SQLite task hub (the default) or the Azure Storage provider on Azurite (docs/decisions/017).</summary>
+    public DurableBackend DurableBackend { get; set; } = DurableBackend.Sqlite;
+
+    /// <summary>Folder of the SQLite task hubs, one file per <see cref="TaskHubName"/>.</summary>
+    public string DurableFolder { get; set; } = Path.Combine(".data", "durable");
+
     /// <summary>
-    /// How long a message the durable backend took stays invisible in its queue. After a crash, the
-    /// longest a workflow waits for what the killed process held; the local host renews the lock of
-    /// what it works on every quarter of it (docs/decisions/009).
+    /// Azure Storage backend only: how long a message the provider took stays invisible in its queue.
+    /// After a crash, the longest a workflow waits for what the killed process held; the local host
+    /// renews the lock of what it works on every quarter of it (docs/decisions/009).
     /// </summary>
     public TimeSpan DurableVisibilityTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -40,6 +46,16 @@ public sealed class LocalHostOptions
 
     /// <summary>How long a message stays invisible while a function works on it.</summary>
     public TimeSpan QueueMessageLease { get; set; } = TimeSpan.FromMinutes(5);
+}
+
+/// <summary>The local host's durable backends (<see cref="LocalHostOptions.DurableBackend"/>).</summary>
+public enum DurableBackend
+{
+    /// <summary>A task hub in a SQLite file of the local host's own (docs/decisions/017).</summary>
+    Sqlite,
+
+    /// <summary>The Durable Task Framework's Azure Storage provider on the AzureWebJobsStorage account (Azurite).</summary>
+    AzureStorage,
 }
 
 /// <summary>Section <c>LocalHost:Cors</c>, named like the Function App's <c>siteConfig.cors</c>.</summary>

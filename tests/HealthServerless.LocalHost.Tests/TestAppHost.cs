@@ -1,6 +1,8 @@
 using HealthServerless.LocalHost.TestApp;
 using HealthServerless.Testing;
 
+[assembly: AssemblyFixture(typeof(HealthServerless.LocalHost.Tests.DurableFolder))]
+
 namespace HealthServerless.LocalHost.Tests;
 
 /// <summary>Azurite for a test class; each test starts the local host on the test app against it.</summary>
@@ -11,6 +13,21 @@ public sealed class AzuriteFixture : IAsyncLifetime
     public async ValueTask InitializeAsync() => Azurite = await Azurite.StartAsync();
 
     public async ValueTask DisposeAsync() => await Azurite.DisposeAsync();
+}
+
+/// <summary>The SQLite task hubs of this test run (one file per task hub), deleted when the run ends.</summary>
+public sealed class DurableFolder : IDisposable
+{
+    public static string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "hs-localhost-tests-" + Guid.NewGuid().ToString("N")[..8]);
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (Directory.Exists(Path))
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+    }
 }
 
 internal static class TestAppHost
@@ -29,6 +46,7 @@ internal static class TestAppHost
         ["LocalHost:MetadataPath"] = metadataPath ?? MetadataPath,
         ["LocalHost:FunctionKey"] = "local-test-key",
         ["LocalHost:TaskHubName"] = taskHub,
+        ["LocalHost:DurableFolder"] = DurableFolder.Path,
         ["LocalHost:MaxQueuePollingInterval"] = "00:00:00.200",
         ["AzureWebJobsStorage"] = azurite.ConnectionString,
         ["TestQueues"] = azurite.ConnectionString,

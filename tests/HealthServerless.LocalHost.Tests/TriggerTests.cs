@@ -199,10 +199,11 @@ public sealed class TriggerTests(AzuriteFixture fixture) : IClassFixture<Azurite
     }
 
     [Fact]
-    public async Task An_activity_running_longer_than_the_visibility_timeout_runs_once_because_its_lock_is_renewed()
+    public async Task On_the_azure_storage_backend_an_activity_running_longer_than_the_visibility_timeout_runs_once_because_its_lock_is_renewed()
     {
         var taskHub = TestAppHost.NewTaskHub();
         var settings = TestAppHost.Settings(fixture.Azurite, taskHub);
+        settings["LocalHost:DurableBackend"] = "AzureStorage";
         settings["LocalHost:DurableVisibilityTimeout"] = "00:00:01";
         await using var host = await TestAppHost.StartAsync(settings);
         var observations = host.Services.GetRequiredService<Observations>();

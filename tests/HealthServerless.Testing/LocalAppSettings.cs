@@ -16,6 +16,7 @@ public static class LocalAppSettings
             ["AzureWebJobsStorage"] = azurite.ConnectionString,
             ["Storage:ConnectionString"] = azurite.ConnectionString,
             ["Sqlite:Path"] = Path.Combine(folder, "app.db"),
+            ["LocalHost:DurableFolder"] = Path.Combine(folder, "durable"),
             ["Auth:LocalKeyFile"] = Path.Combine(folder, "keys", "local-issuer.json"),
             ["Identity:LocalKeyFile"] = Path.Combine(folder, "keys", "identity.json"),
             ["Licensing:LocalKeyFile"] = Path.Combine(folder, "keys", "licensing.json"),

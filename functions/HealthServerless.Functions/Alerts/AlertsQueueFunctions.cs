@@ -1,5 +1,6 @@
 using HealthServerless.Core.Alerts;
 using HealthServerless.Core.Events;
+using HealthServerless.Functions.Platform.Durable;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
@@ -32,7 +33,7 @@ public sealed class AlertsQueueFunctions(IHttpClientFactory clients, IOptions<Al
 
             if (await starts.ClaimAsync(signal.AlertId, cancellationToken))
             {
-                await client.ScheduleNewOrchestrationInstanceAsync(AlertFanOutV1.Name, new AlertFanOutInput(signal.AlertId), new StartOrchestrationOptions(instanceId), cancellationToken);
+                await DurableStarts.StartOnceAsync(client, AlertFanOutV1.Name, new AlertFanOutInput(signal.AlertId), instanceId, cancellationToken);
                 return;
             }
 

@@ -1,4 +1,5 @@
 using HealthServerless.Core.Booking;
+using HealthServerless.Functions.Platform.Durable;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 
@@ -25,10 +26,7 @@ public sealed class BookingPaymentHoldV1 : TaskOrchestrator<PaymentHoldInput, bo
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(input);
-        if (await client.GetInstanceAsync(InstanceId(input.BookingId), cancellationToken) is null)
-        {
-            await client.ScheduleNewOrchestrationInstanceAsync(Name, input, new StartOrchestrationOptions(InstanceId(input.BookingId)), cancellationToken);
-        }
+        await DurableStarts.StartOnceAsync(client, Name, input, InstanceId(input.BookingId), cancellationToken);
     }
 
     public override async Task<bool> RunAsync(TaskOrchestrationContext context, PaymentHoldInput input)

@@ -3,6 +3,7 @@ using Azure.Storage.Queues;
 using HealthServerless.Azure.Events;
 using HealthServerless.Core.Dispensing;
 using HealthServerless.Core.Events;
+using HealthServerless.Functions.Platform.Durable;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
@@ -24,17 +25,11 @@ public sealed class DispensingQueueFunctions(QueueServiceClient queues)
         ArgumentNullException.ThrowIfNull(signal);
         ArgumentNullException.ThrowIfNull(client);
         var instanceId = DurablePrescriptionRouting.InstanceId(signal.PrescriptionId);
-        if (await client.GetInstanceAsync(instanceId, cancellation: cancellationToken) is null)
+        if (signal.Start)
         {
-            if (signal.Start)
-            {
-                await client.ScheduleNewOrchestrationInstanceAsync(PrescriptionRoutingV1.Name, new PrescriptionRoutingInput(signal.PrescriptionId), new StartOrchestrationOptions(instanceId), cancellationToken);
-            }
-
-            return;
+            await DurableStarts.StartOnceAsync(client, PrescriptionRoutingV1.Name, new PrescriptionRoutingInput(signal.PrescriptionId), instanceId, cancellationToken);
         }
-
-        if (!signal.Start)
+        else if (await client.GetInstanceAsync(instanceId, cancellation: cancellationToken) is not null)
         {
             await client.RaiseEventAsync(instanceId, PrescriptionRoutingV1.ChangedEvent, true, cancellationToken);
         }

@@ -3,6 +3,7 @@ using HealthServerless.Core.Common;
 using HealthServerless.Core.Licensing;
 using HealthServerless.Functions.Platform;
 using HealthServerless.Functions.Platform.Auth;
+using HealthServerless.Functions.Platform.Durable;
 using HealthServerless.Functions.Platform.Idempotency;
 using HealthServerless.Functions.Platform.Json;
 using HealthServerless.Functions.Platform.OpenApi;
@@ -72,10 +73,9 @@ public sealed class LicensingHttpFunctions(
         var view = await applicants.SubmitAsync(req.Caller(), number, LicenceApprovalV1.Name, cancellationToken);
         // The instance id is the application number: a retried submit finds the running instance. A decided
         // application's instance may have been purged (docs/decisions/012); it must not start again.
-        if (view.Status is not (ApplicationStatus.Draft or ApplicationStatus.Licensed or ApplicationStatus.Rejected)
-            && await client.GetInstanceAsync(number, cancellation: cancellationToken) is null)
+        if (view.Status is not (ApplicationStatus.Draft or ApplicationStatus.Licensed or ApplicationStatus.Rejected))
         {
-            await client.ScheduleNewOrchestrationInstanceAsync(LicenceApprovalV1.Name, new LicenceApprovalInput(number, view.Type), new StartOrchestrationOptions(number), cancellationToken);
+            await DurableStarts.StartOnceAsync(client, LicenceApprovalV1.Name, new LicenceApprovalInput(number, view.Type), number, cancellationToken);
         }
 
         return ApiResults.Accepted($"/api/licence-applications/{number}", view);

@@ -34,14 +34,17 @@ public sealed class LocalOrchestrationService : IOrchestrationService, IDisposab
     private readonly Lock _stopLock = new();
     private Task? _stopping;
 
-    private LocalOrchestrationService(IOrchestrationService inner, TimeSpan renewEvery)
+    private LocalOrchestrationService(IOrchestrationService inner, TimeSpan? renewEvery)
     {
         _inner = inner;
-        _renewing = RenewLoopAsync(renewEvery, _disposed.Token);
+        _renewing = renewEvery is { } every ? RenewLoopAsync(every, _disposed.Token) : Task.CompletedTask;
     }
 
-    /// <summary>Starts the provider and renews the locks of the work items it hands out every <paramref name="renewEvery"/>.</summary>
-    public static async Task<LocalOrchestrationService> StartAsync(IOrchestrationService inner, TimeSpan renewEvery)
+    /// <summary>
+    /// Starts the provider and renews the locks of the work items it hands out every <paramref name="renewEvery"/>;
+    /// null for a backend whose locks do not expire while the process lives.
+    /// </summary>
+    public static async Task<LocalOrchestrationService> StartAsync(IOrchestrationService inner, TimeSpan? renewEvery)
     {
         ArgumentNullException.ThrowIfNull(inner);
         await inner.StartAsync();
