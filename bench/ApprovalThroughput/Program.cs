@@ -1,5 +1,6 @@
-// ApprovalThroughput: dotnet run -c Release --project bench/ApprovalThroughput [-- --applications 500 --concurrency 50]
-// The real app in the local host (durable worker over the Azure Storage backend on Azurite), and in
+// ApprovalThroughput: dotnet run -c Release --project bench/ApprovalThroughput [-- --applications 500 --concurrency 50 --backend Sqlite|AzureStorage]
+// The real app in the local host (durable worker over its SQLite task hub, or the Azure Storage provider
+// on Azurite with --backend AzureStorage; docs/decisions/017), after an unmeasured warm-up as long as a run, and in
 // the same worker, on the same warmed task hub, a bare orchestration of no-op activities:
 // 1. bare run A: N orchestrations of as many no-op activity steps as one approval runs;
 // 2. licensing: N physician applications, each created with its documents, submitted, reviewed
@@ -27,12 +28,13 @@ var folder = Directory.CreateTempSubdirectory("hs-approvalbench-").FullName;
 await using var azurite = await Azurite.StartAsync();
 var settings = LocalAppSettings.Create(azurite, folder);
 settings["LocalHost:TaskHubName"] = "approvalbench";
+settings["LocalHost:DurableBackend"] = args.SkipWhile(a => a != "--backend").Skip(1).FirstOrDefault() ?? "Sqlite";
 settings["Logging:LogLevel:Default"] = "Error";
 // Ended instances are purged as in ./run, sooner: each run then meets a task hub of about the same size (docs/decisions/012).
 // Not much sooner: a completed instance purged before the client's next poll would be waited for for ever.
 settings["LocalHost:DurableHistoryRetention"] = "00:02:00";
 settings["LocalHost:DurableHistoryPurgeInterval"] = "00:00:10";
-Console.WriteLine($"ApprovalThroughput: {Environment.ProcessorCount} cores, {applications} applications, {concurrency} driven at once");
+Console.WriteLine($"ApprovalThroughput: {Environment.ProcessorCount} cores, {settings["LocalHost:DurableBackend"]} durable backend, {applications} applications, {concurrency} driven at once");
 
 // One approval: OpenStep, CheckCompleteness, OpenStep, OpenStep, IssueCertificate, UpdateRegistry, Close, Notify.
 const int ActivitySteps = 8;
@@ -49,8 +51,9 @@ var applicants = host.Services.GetRequiredService<ApplicantCommands>();
 var decisions = host.Services.GetRequiredService<OfficialDecisions>();
 var client = host.Services.GetRequiredService<DurableTaskClient>();
 
-// Warm-up, unmeasured: the backend acquires its partition leases on the first work, the JIT compiles both paths.
-var warmUp = Math.Max(concurrency, 20);
+// Warm-up, unmeasured, as long as a run: the JIT compiles both paths and recompiles the hot ones (tiered
+// compilation), and the task hub holds a run's worth of history, as it does from then on.
+var warmUp = applications;
 await Parallel.ForEachAsync(Enumerable.Range(0, warmUp), new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (i, ct) => await BareAsync(ct));
 await Parallel.ForEachAsync(Enumerable.Range(-warmUp, warmUp), new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (i, ct) => await ApproveAsync(i, ct));
 

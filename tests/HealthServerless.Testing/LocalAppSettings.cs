@@ -13,6 +13,8 @@ public static class LocalAppSettings
         return new Dictionary<string, string?>
         {
             ["LocalHost:HttpPort"] = "0",
+            // Tests send to queues and wait for the result; they do not wait out an idle host's 5 s polls.
+            ["LocalHost:MaxQueuePollingInterval"] = "00:00:01",
             ["AzureWebJobsStorage"] = azurite.ConnectionString,
             ["Storage:ConnectionString"] = azurite.ConnectionString,
             ["Sqlite:Path"] = Path.Combine(folder, "app.db"),
