@@ -58,7 +58,12 @@ public sealed class BookingHttpFunctions(ScheduleService schedules, BookingServi
         [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
     {
         var body = await req.ReadJsonAsync<BookRequest>(cancellationToken);
-        var booking = await bookings.BookOnlineAsync(req.Caller(), codeId, new BookSlot(body.InstitutionId, body.SessionId, body.SlotId), cancellationToken);
+        var attempt = await bookings.TryBookOnlineAsync(req.Caller(), codeId, new BookSlot(body.InstitutionId, body.SessionId, body.SlotId), cancellationToken);
+        if (attempt.Booked is not { } booking)
+        {
+            return ApiResults.Problem(attempt.Refusal!);
+        }
+
         if (booking.Status == BookingStatus.PendingPayment)
         {
             await BookingPaymentHoldV1.StartAsync(client, new PaymentHoldInput(codeId, booking.BookingId, options.Value.PaymentHold), cancellationToken);

@@ -41,7 +41,10 @@ public static class ApiResults
 
     /// <summary>A domain outcome answered without throwing; mapped like a thrown <see cref="DomainException"/>.</summary>
     public static IActionResult Problem(DomainErrorKind kind, string code, string detail) =>
-        new ProblemResult(ApiProblems.From(new DomainException(kind, code, detail)));
+        Problem(new DomainException(kind, code, detail));
+
+    /// <summary>A refusal a use case returned instead of throwing; mapped like a thrown <see cref="DomainException"/>.</summary>
+    public static IActionResult Problem(DomainException refusal) => new ProblemResult(ApiProblems.From(refusal));
 
     // IStatusCodeActionResult: the status is known before the result runs (the invocation span records it).
     private sealed class JsonResult<T>(int status, T value, string? location) : IActionResult, IStatusCodeActionResult

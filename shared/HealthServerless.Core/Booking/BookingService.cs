@@ -8,6 +8,12 @@ namespace HealthServerless.Core.Booking;
 
 public sealed record BookSlot(string InstitutionId, string SessionId, string SlotId);
 
+/// <summary>A booking made, or the conflict that refused it (not thrown; see <see cref="BookingService.TryBookOnlineAsync"/>).</summary>
+public sealed record BookingAttempt(BookingView? Booked, DomainException? Refusal)
+{
+    public BookingView BookedOrThrow() => Booked ?? throw Refusal!;
+}
+
 public sealed record BookingView(
     string BookingId,
     string CodeId,
@@ -34,14 +40,22 @@ public sealed class BookingService(IDocumentStore store, ScheduleService schedul
     private readonly BookingOptions _options = options.Value;
 
     /// <summary>A citizen books online for a code they act for (self or family).</summary>
-    public Task<BookingView> BookOnlineAsync(Caller caller, string codeId, BookSlot request, CancellationToken cancellationToken = default) =>
+    public async Task<BookingView> BookOnlineAsync(Caller caller, string codeId, BookSlot request, CancellationToken cancellationToken = default) =>
+        (await TryBookOnlineAsync(caller, codeId, request, cancellationToken)).BookedOrThrow();
+
+    /// <summary>
+    /// As <see cref="BookOnlineAsync"/>, with a refusal (slot full, window closed, one booking per
+    /// physician and day, ...) returned rather than thrown: a flash crowd is mostly refusals, and
+    /// throwing each through the async frames up to the HTTP edge cost a tenth of a refused request.
+    /// </summary>
+    public Task<BookingAttempt> TryBookOnlineAsync(Caller caller, string codeId, BookSlot request, CancellationToken cancellationToken = default) =>
         BookAsync(caller, codeId, request, BookingChannel.Online, cancellationToken);
 
     /// <summary>Staff book a walk-in or phone patient from the on-site share of their own institution.</summary>
-    public Task<BookingView> BookOnsiteAsync(Caller caller, string codeId, BookSlot request, CancellationToken cancellationToken = default)
+    public async Task<BookingView> BookOnsiteAsync(Caller caller, string codeId, BookSlot request, CancellationToken cancellationToken = default)
     {
         caller.RequireRole(Roles.Staff).RequireInstitution(request.InstitutionId);
-        return BookAsync(caller, codeId, request, BookingChannel.Onsite, cancellationToken);
+        return (await BookAsync(caller, codeId, request, BookingChannel.Onsite, cancellationToken)).BookedOrThrow();
     }
 
     /// <summary>The bookings of a code the caller acts for, newest first.</summary>
@@ -98,33 +112,38 @@ public sealed class BookingService(IDocumentStore store, ScheduleService schedul
     // before the session and the no-show record are read, and thrown from this frame, so the
     // exception crosses as few async frames as it can. "Full" is true for everyone, so it may come
     // before a refusal a full slot would otherwise give for another reason.
-    private async Task<BookingView> BookAsync(Caller caller, string codeId, BookSlot request, BookingChannel channel, CancellationToken cancellationToken)
+    private async Task<BookingAttempt> BookAsync(Caller caller, string codeId, BookSlot request, BookingChannel channel, CancellationToken cancellationToken)
     {
         var channelTag = channel == BookingChannel.Online ? "online" : "onsite";
+        var now = time.GetUtcNow();
+        // A slot known to be full is answered first, before the caller's code is read: whether a slot
+        // is full is public (the schedule shows it), so the cheapest refusal of a crowd reveals nothing.
+        if (await SlotFullHints.IsKnownFullAsync(store, BookingContainers.SeatPartition(request.SessionId, request.SlotId), channel, now, cancellationToken))
+        {
+            return Refused(channelTag, SlotFull());
+        }
+
         if (channel == BookingChannel.Online)
         {
             await registration.RequireActsForAsync(caller, codeId, cancellationToken);
-        }
-
-        var now = time.GetUtcNow();
-        if (await SlotFullHints.IsKnownFullAsync(store, BookingContainers.SeatPartition(request.SessionId, request.SlotId), channel, now, cancellationToken))
-        {
-            var full = SlotFull();
-            CoreMetrics.BookingRefused(channelTag, full);
-            throw full;
         }
 
         try
         {
             var booked = await TakeAsync(caller, codeId, request, channel, now, cancellationToken);
             CoreMetrics.BookingMade(channelTag);
-            return booked;
+            return new BookingAttempt(booked, null);
         }
         catch (DomainException refused)
         {
-            CoreMetrics.BookingRefused(channelTag, refused);
-            throw;
+            return Refused(channelTag, refused);
         }
+    }
+
+    private static BookingAttempt Refused(string channelTag, DomainException refusal)
+    {
+        CoreMetrics.BookingRefused(channelTag, refusal);
+        return new BookingAttempt(null, refusal);
     }
 
     private async Task<BookingView> TakeAsync(Caller caller, string codeId, BookSlot request, BookingChannel channel, DateTimeOffset now, CancellationToken cancellationToken)

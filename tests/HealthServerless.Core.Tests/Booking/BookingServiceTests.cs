@@ -66,6 +66,33 @@ public sealed class BookingServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_refusal_is_returned_not_thrown_and_a_slot_known_full_is_refused_before_the_code_is_checked()
+    {
+        await _world.PublishAsync(capacity: 2, onsite: 1);
+        _world.SetShanghaiTime(11, 24, 8, 0);
+        var request = new BookSlot("H001", "d01-20261201-am", "s1");
+        var first = await _world.RegisterAsync("first", 1);
+        var booked = await _world.Bookings.TryBookOnlineAsync(CoreWorld.Citizen("first"), first, request, Ct);
+        var second = await _world.RegisterAsync("second", 2);
+
+        // The one that finds no seat leaves the "full" hint; the next is refused from it.
+        var noSeat = await _world.Bookings.TryBookOnlineAsync(CoreWorld.Citizen("second"), second, request, Ct);
+        var known = await _world.Bookings.TryBookOnlineAsync(CoreWorld.Citizen("second"), second, request, Ct);
+        // Public knowledge only: a stranger to the code learns that the slot is full, as the schedule shows.
+        var stranger = await _world.Bookings.TryBookOnlineAsync(CoreWorld.Citizen("stranger"), second, request, Ct);
+
+        Assert.NotNull(booked.Booked);
+        Assert.Null(booked.Refusal);
+        Assert.All([noSeat, known, stranger], attempt =>
+        {
+            Assert.Null(attempt.Booked);
+            Assert.Equal("slot-full", attempt.Refusal!.Code);
+        });
+        var slot = (await _world.Schedules.SearchAsync("H001", null, null, CoreWorld.SessionDate, Ct)).Single().Slots[0];
+        Assert.Equal(1, slot.OnsiteAvailable);
+    }
+
+    [Fact]
     public async Task One_person_gets_one_booking_per_physician_per_day()
     {
         await _world.PublishAsync();
