@@ -1,5 +1,5 @@
 // AlertFanOut: dotnet run -c Release --project bench/AlertFanOut [-- --small 100 --large 1000 --runs 3]
-// The real app in the local host (durable worker over the Azure Storage backend on Azurite). Two
+// The real app in the local host (durable worker over its SQLite task hub, docs/decisions/017). Two
 // districts, one with --small and one with --large subscribers (inbox channel: a notification
 // written and its event queued for each). Each run raises one fixed-threshold alert through
 // IAlertRaiser and waits for its AlertFanOutV1 to report every district subscriber notified.

@@ -1,5 +1,5 @@
 // PrescriptionRouting: dotnet run -c Release --project bench/PrescriptionRouting [-- --prescriptions 100 --pharmacies 10]
-// The real app in the local host (durable worker over the Azure Storage backend on Azurite):
+// The real app in the local host (durable worker over its SQLite task hub, docs/decisions/017):
 // 1. bare run A: N orchestrations of as many no-op steps as routing takes from release to an
 //    accepted offer (start, plan, wait for the choice, plan and offer, wait for the accept);
 // 2. routing: N prescriptions released at once through IPrescriptionRouting (as a pharmacist's

@@ -5,9 +5,9 @@ namespace HealthServerless.LocalHost.Durable;
 
 /// <summary>
 /// Purges the history of durable instances that have ended (completed, failed, terminated) and were
-/// created more than <see cref="LocalHostOptions.DurableHistoryRetention"/> ago. Azurite answers every table query by
-/// scanning the whole table, so each orchestration step costs more the more history the task hub
-/// has ever held: without a purge the same workflow ran half as fast after a few hundred others
+/// created more than <see cref="LocalHostOptions.DurableHistoryRetention"/> ago, on either backend: the SQLite
+/// task hub stays the size of the work in flight, and on the Azure Storage backend, where Azurite answers
+/// every table query by scanning the whole table, a step does not slow as history piles up
 /// (docs/decisions/012). The app keeps its own records of every workflow; the durable history is
 /// only the engine's working state once an instance has ended.
 /// </summary>
