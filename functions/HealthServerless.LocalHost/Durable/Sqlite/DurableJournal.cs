@@ -131,14 +131,7 @@ internal sealed class DurableJournal : IDisposable
         {
             var command = Command("SELECT event FROM history WHERE instance_id = $id ORDER BY seq");
             command.Parameters.AddWithValue("$id", instanceId);
-            var events = new List<HistoryEvent>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                events.Add(Json.Deserialize<HistoryEvent>(reader.GetString(0)));
-            }
-
-            return events;
+            return ReadJson<HistoryEvent>(command);
         }
     }
 
@@ -307,14 +300,7 @@ internal sealed class DurableJournal : IDisposable
 
             command.CommandText = $"SELECT state FROM instances WHERE {string.Join(" AND ", where)} ORDER BY instance_id LIMIT $limit";
             command.Parameters.AddWithValue("$limit", limit);
-            var states = new List<OrchestrationState>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                states.Add(Json.Deserialize<OrchestrationState>(reader.GetString(0)));
-            }
-
-            return states;
+            return ReadJson<OrchestrationState>(command);
         }
     }
 
@@ -363,6 +349,19 @@ internal sealed class DurableJournal : IDisposable
             _connection.Dispose();
             _owner.Dispose();
         }
+    }
+
+    // The rows' first column, each a JSON document.
+    private static List<T> ReadJson<T>(SqliteCommand command)
+    {
+        var values = new List<T>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            values.Add(Json.Deserialize<T>(reader.GetString(0)));
+        }
+
+        return values;
     }
 
     private static bool IsActive(OrchestrationStatus status) =>
