@@ -155,17 +155,7 @@ internal sealed class DurableJournal : IDisposable
                 throw new OrchestrationAlreadyExistsException($"An orchestration with id '{instanceId}' already exists; it is {(OrchestrationStatus)status}.");
             }
 
-            WriteState(new OrchestrationState
-            {
-                OrchestrationInstance = start.OrchestrationInstance,
-                Name = started.Name,
-                Version = started.Version,
-                Input = started.Input,
-                Tags = started.Tags,
-                OrchestrationStatus = OrchestrationStatus.Pending,
-                CreatedTime = now,
-                LastUpdatedTime = now,
-            });
+            WriteState(Pending(start.OrchestrationInstance, started, now));
             var message = InsertMessage(start, now);
             transaction.Commit();
             return message;
@@ -386,20 +376,23 @@ internal sealed class DurableJournal : IDisposable
         exists.Parameters.AddWithValue("$id", instance.InstanceId);
         if (exists.ExecuteScalar() is null)
         {
-            WriteState(new OrchestrationState
-            {
-                OrchestrationInstance = instance,
-                Name = started.Name,
-                Version = started.Version,
-                Input = started.Input,
-                Tags = started.Tags,
-                ParentInstance = started.ParentInstance,
-                OrchestrationStatus = OrchestrationStatus.Pending,
-                CreatedTime = now,
-                LastUpdatedTime = now,
-            });
+            WriteState(Pending(instance, started, now));
         }
     }
+
+    // The status of an instance whose start is queued and not yet run.
+    private static OrchestrationState Pending(OrchestrationInstance instance, ExecutionStartedEvent started, DateTime now) => new()
+    {
+        OrchestrationInstance = instance,
+        Name = started.Name,
+        Version = started.Version,
+        Input = started.Input,
+        Tags = started.Tags,
+        ParentInstance = started.ParentInstance,
+        OrchestrationStatus = OrchestrationStatus.Pending,
+        CreatedTime = now,
+        LastUpdatedTime = now,
+    };
 
     private StoredMessage InsertMessage(TaskMessage message, DateTime visibleAt)
     {

@@ -300,10 +300,12 @@ public sealed partial class SqliteOrchestrationService :
         return Task.CompletedTask;
     }
 
-    public async Task AbandonTaskActivityWorkItemAsync(TaskActivityWorkItem workItem)
+    // Handed out again after a pause, without holding up the caller (a drain abandons many at once).
+    public Task AbandonTaskActivityWorkItemAsync(TaskActivityWorkItem workItem)
     {
-        await Task.Delay(RetryDelay, _time, CancellationToken.None);
-        _activities.Writer.TryWrite(new StoredActivity(long.Parse(workItem.Id, CultureInfo.InvariantCulture), workItem.TaskMessage));
+        var activity = new StoredActivity(long.Parse(workItem.Id, CultureInfo.InvariantCulture), workItem.TaskMessage);
+        _ = Task.Delay(RetryDelay, _time, CancellationToken.None).ContinueWith(_ => _activities.Writer.TryWrite(activity), TaskScheduler.Default);
+        return Task.CompletedTask;
     }
 
     private static CancellationTokenSource Within(TimeSpan timeout, CancellationToken cancellationToken)
