@@ -25,7 +25,7 @@ public sealed class CoreWorld : IAsyncDisposable
         var options = Options.Create(bookingOptions ?? new BookingOptions());
         Registration = new ResidentRegistration(Store, Keys, Time);
         Schedules = new ScheduleService(Store, Time);
-        Bookings = new BookingService(Store, Schedules, Registration, options, Time);
+        Bookings = new BookingService(Store, Schedules, Registration, options, Time, CancellationObservers);
         Visits = new VisitService(Store, Schedules, options, Time);
         Release = new SeatReleaseService(Store, Time);
         Notifications = new RecordingSender();
@@ -43,6 +43,9 @@ public sealed class CoreWorld : IAsyncDisposable
     public ScheduleService Schedules { get; }
 
     public BookingService Bookings { get; }
+
+    /// <summary>Told of cancelled bookings; a world that bills bookings adds settlement's observer.</summary>
+    public List<IBookingCancellationObserver> CancellationObservers { get; } = [];
 
     public VisitService Visits { get; }
 

@@ -35,9 +35,16 @@ public sealed record BookingView(
 /// of one guard document that did not exist. No step needs a transaction across documents;
 /// a failure after the guard is taken gives the guard back.
 /// </summary>
-public sealed class BookingService(IDocumentStore store, ScheduleService schedules, ResidentRegistration registration, IOptions<BookingOptions> options, TimeProvider time)
+public sealed class BookingService(
+    IDocumentStore store,
+    ScheduleService schedules,
+    ResidentRegistration registration,
+    IOptions<BookingOptions> options,
+    TimeProvider time,
+    IEnumerable<IBookingCancellationObserver>? cancellationObservers = null)
 {
     private readonly BookingOptions _options = options.Value;
+    private readonly IEnumerable<IBookingCancellationObserver> _cancellationObservers = cancellationObservers ?? [];
 
     /// <summary>A citizen books online for a code they act for (self or family).</summary>
     public async Task<BookingView> BookOnlineAsync(Caller caller, string codeId, BookSlot request, CancellationToken cancellationToken = default) =>
@@ -74,7 +81,8 @@ public sealed class BookingService(IDocumentStore store, ScheduleService schedul
             ?? throw DomainException.NotFound("booking-not-found", "No such booking.");
         if (booking.Value.Status == BookingStatus.Cancelled)
         {
-            return ToView(booking.Value); // Cancelling twice is harmless.
+            // Cancelling twice is harmless, and tells the observers again (a first attempt may have stopped before them).
+            return await CancelledAsync(caller, ToView(booking.Value), cancellationToken);
         }
 
         if (booking.Value.Status is not (BookingStatus.Booked or BookingStatus.PendingPayment))
@@ -105,7 +113,17 @@ public sealed class BookingService(IDocumentStore store, ScheduleService schedul
             BookingContainers.ResidentBookings, codeId, bookingId,
             current => current.Status == BookingStatus.Cancelled ? null : current with { Status = BookingStatus.Cancelled, ChangedAt = time.GetUtcNow() },
             cancellationToken: cancellationToken);
-        return ToView(cancelled);
+        return await CancelledAsync(caller, ToView(cancelled), cancellationToken);
+    }
+
+    private async Task<BookingView> CancelledAsync(Caller caller, BookingView cancelled, CancellationToken cancellationToken)
+    {
+        foreach (var observer in _cancellationObservers)
+        {
+            await observer.BookingCancelledAsync(caller, cancelled, cancellationToken);
+        }
+
+        return cancelled;
     }
 
     // A flash crowd is mostly refusals of a slot known to be full. They are answered here, first,

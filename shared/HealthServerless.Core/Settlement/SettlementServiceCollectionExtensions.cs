@@ -43,6 +43,7 @@ public static class SettlementServiceCollectionExtensions
         services.AddSingleton<InsuredPersons>();
         services.AddSingleton<BillSettlement>();
         services.AddSingleton<BillRefunds>();
+        services.AddSingleton<IBookingCancellationObserver, CancelledBookingBills>();
         services.AddSingleton<BillReceipts>();
         services.AddSingleton<PaymentOutcomes>();
         services.AddSingleton<IPaymentOutcomes>(sp => sp.GetRequiredService<PaymentOutcomes>());

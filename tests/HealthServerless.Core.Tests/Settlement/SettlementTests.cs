@@ -147,6 +147,39 @@ public sealed class SettlementTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Cancelling_a_paid_booking_cancels_its_bill_and_refunds_the_cash_once()
+    {
+        await _world.BookedAsync(); // Brings the world's clock to 2026-12-01, when the next day's sessions are open.
+        var (code, bookingId) = await _world.AnotherBookedAsync(InsuranceScheme.EmployeeInService, 0, 901);
+        var bill = await _world.Bills.CreateAsync(SettlementWorld.Citizen, BillSource.Booking, bookingId, code, Ct);
+        var settled = await _world.Settlement.SettleAsync(SettlementWorld.Citizen, bill.BillId, false, PaymentChannel.WeChatPay, Ct);
+        await _world.Outcomes.PaidAsync(_world.Gateway.Confirm(settled.Payment!.OrderId, _world.Rx.Core.Time.GetUtcNow()), Ct);
+
+        await _world.Rx.Core.Bookings.CancelAsync(SettlementWorld.Citizen, code, bookingId, Ct);
+        await _world.Rx.Core.Bookings.CancelAsync(SettlementWorld.Citizen, code, bookingId, Ct);
+
+        var view = await _world.Bills.GetAsync(SettlementWorld.Citizen, bill.BillId, Ct);
+        Assert.Equal(BillStatus.Cancelled, view.Status);
+        Assert.Equal(settled.Settlement!.CashFen, Assert.Single(_world.Gateway.Refunds.Values).AmountFen);
+        Assert.Equal(0, (await _world.PersonAsync(code)).Totals(InsuranceScheme.EmployeeInService, 2026).FundPaidFen);
+    }
+
+    [Fact]
+    public async Task Cancelling_a_booking_never_billed_or_not_yet_paid_moves_no_money()
+    {
+        await _world.BookedAsync();
+        var (code, bookingId) = await _world.AnotherBookedAsync(InsuranceScheme.EmployeeInService, 0, 902);
+        var (otherCode, otherBooking) = await _world.AnotherBookedAsync(InsuranceScheme.EmployeeInService, 0, 903);
+        var unpaid = await _world.Bills.CreateAsync(SettlementWorld.Citizen, BillSource.Booking, otherBooking, otherCode, Ct);
+
+        await _world.Rx.Core.Bookings.CancelAsync(SettlementWorld.Citizen, code, bookingId, Ct);
+        await _world.Rx.Core.Bookings.CancelAsync(SettlementWorld.Citizen, otherCode, otherBooking, Ct);
+
+        Assert.Empty(_world.Gateway.Refunds);
+        Assert.Equal(BillStatus.Cancelled, (await _world.Bills.GetAsync(SettlementWorld.Citizen, unpaid.BillId, Ct)).Status);
+    }
+
+    [Fact]
     public async Task Returning_one_line_recalculates_and_refunds_the_difference()
     {
         var (code, rx) = await _world.ReleasedAsync();

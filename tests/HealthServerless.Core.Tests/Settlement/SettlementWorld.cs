@@ -31,6 +31,7 @@ public sealed class SettlementWorld : IAsyncDisposable
         Insured = new InsuredPersons(store, Rx.Core.Registration, time);
         Settlement = new BillSettlement(store, Bills, Centre, Gateway, Ledger, InsurancePolicies.Embedded, options, time);
         Refunds = new BillRefunds(store, Bills, Centre, Gateway, Ledger, time);
+        Rx.Core.CancellationObservers.Add(new CancelledBookingBills(store, Refunds));
         Outcomes = new PaymentOutcomes(store, Centre, Gateway, Ledger, new PaymentHolds(store, Rx.Core.Schedules, Rx.Core.Bookings, time), Rx.Core.Notifications, time);
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         Receipts = new BillReceipts(Bills, new BillReceiptSigner(CertificateSigner.FromPkcs8(
