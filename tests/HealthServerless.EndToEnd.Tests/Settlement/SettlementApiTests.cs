@@ -21,6 +21,12 @@ public sealed class SettlementApiTests(SettlementHost app) : IClassFixture<Settl
 
     private async Task<(string Code, string BillId)> BookedBillAsync(string subject, int serial, string physician, string scheme, long balance)
     {
+        var (code, _, bill) = await BookingAndBillAsync(subject, serial, physician, scheme, balance);
+        return (code, bill);
+    }
+
+    private async Task<(string Code, string BookingId, string BillId)> BookingAndBillAsync(string subject, int serial, string physician, string scheme, long balance)
+    {
         var code = await _booking.RegisterAsync(subject, serial);
         var session = await _booking.PublishAsync(physician, "2026-12-01", capacity: 10, onsite: 2);
         using var citizen = app.Client(app.Token(subject, "citizen"));
@@ -28,7 +34,24 @@ public sealed class SettlementApiTests(SettlementHost app) : IClassFixture<Settl
         using var staff = app.Client(Staff);
         await _booking.ReadAsync(await staff.PutAsync($"/api/insured-persons/{code}", PlatformTests.Json($$"""{"scheme":"{{scheme}}","accountBalanceFen":{{balance}}}"""), Ct), HttpStatusCode.OK);
         var bill = await _booking.ReadAsync(await citizen.PostAsync("/api/bills", PlatformTests.Json($$"""{"source":"Booking","id":"{{booking}}","codeId":"{{code}}"}"""), Ct), HttpStatusCode.Created);
-        return (code, (string)bill["billId"]!);
+        return (code, booking, (string)bill["billId"]!);
+    }
+
+    [Fact]
+    public async Task Cancelling_a_paid_booking_refunds_its_bill_once()
+    {
+        var (code, booking, bill) = await BookingAndBillAsync("set-dora", 391, "S91", "Resident", 0);
+        using var dora = app.Client(app.Token("set-dora", "citizen"));
+        var settled = await _booking.ReadAsync(await dora.PostAsync($"/api/bills/{bill}/settlement", PlatformTests.Json("""{"channel":"Alipay"}"""), Ct), HttpStatusCode.OK);
+        var orderId = (string)settled["payment"]!["orderId"]!;
+        await app.Host.Services.GetRequiredService<IPaymentOutcomes>().PaidAsync(app.Gateway.Confirm(orderId, app.Time.GetUtcNow()), Ct);
+
+        await _booking.ReadAsync(await dora.PostAsync($"/api/health-codes/{code}/bookings/{booking}/cancel", null, Ct), HttpStatusCode.OK);
+        await _booking.ReadAsync(await dora.PostAsync($"/api/health-codes/{code}/bookings/{booking}/cancel", null, Ct), HttpStatusCode.OK);
+
+        var view = await _booking.ReadAsync(await dora.GetAsync($"/api/bills/{bill}", Ct), HttpStatusCode.OK);
+        Assert.Equal("Cancelled", (string?)view["status"]);
+        Assert.Equal(5000, Assert.Single(app.Gateway.Refunds.Values, r => r.OrderId == orderId).AmountFen);
     }
 
     [Fact]
