@@ -14,7 +14,7 @@ internal sealed class Inboxes(TimeProvider time) : IDisposable
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Inbox> _byInstance = new(StringComparer.Ordinal);
-    private readonly Channel<string> _ready = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
+    private readonly Channel<string> _ready = Channel.CreateUnbounded<string>();
     private readonly PriorityQueue<string, DateTime> _timers = new();
     private readonly SemaphoreSlim _timerAdded = new(0);
 

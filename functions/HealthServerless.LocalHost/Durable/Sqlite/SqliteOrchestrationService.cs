@@ -182,19 +182,10 @@ public sealed partial class SqliteOrchestrationService :
         var execution = fresh ? start!.Message.OrchestrationInstance.ExecutionId : current;
         var runtime = new OrchestrationRuntimeState(fresh ? [] : history);
 
-        List<StoredMessage> applicable;
-        if (fresh)
-        {
-            applicable = due.Where(m => ReferenceEquals(m, start) || (m.Message.Event is not ExecutionStartedEvent && ForExecution(m, execution))).ToList();
-        }
-        else if (history.Count == 0 || runtime.OrchestrationStatus is not (OrchestrationStatus.Running or OrchestrationStatus.Suspended))
-        {
-            applicable = [];
-        }
-        else
-        {
-            applicable = due.Where(m => m.Message.Event is not ExecutionStartedEvent && ForExecution(m, execution)).ToList();
-        }
+        var running = fresh || (history.Count > 0 && runtime.OrchestrationStatus is (OrchestrationStatus.Running or OrchestrationStatus.Suspended));
+        List<StoredMessage> applicable = running
+            ? [.. due.Where(m => ReferenceEquals(m, start) || (m.Message.Event is not ExecutionStartedEvent && ForExecution(m, execution)))]
+            : [];
 
         if (applicable.Count == 0)
         {
@@ -319,7 +310,7 @@ public sealed partial class SqliteOrchestrationService :
         return wait;
     }
 
-    private static OrchestrationState StateOf(OrchestrationRuntimeState runtime) => new()
+    private OrchestrationState StateOf(OrchestrationRuntimeState runtime) => new()
     {
         OrchestrationInstance = runtime.OrchestrationInstance,
         ParentInstance = runtime.ParentInstance,
@@ -330,7 +321,7 @@ public sealed partial class SqliteOrchestrationService :
         OrchestrationStatus = runtime.OrchestrationStatus,
         CreatedTime = runtime.CreatedTime,
         CompletedTime = runtime.CompletedTime,
-        LastUpdatedTime = DateTime.UtcNow,
+        LastUpdatedTime = Now,
         Input = runtime.Input,
         Output = runtime.Output,
     };
